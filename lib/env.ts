@@ -1,0 +1,75 @@
+// The only module that reads process.env (house rule 5). Every variable is listed in .env.example.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()))
+  .pipe(z.url().optional());
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default("0.0.0.0"),
+
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  HELIX_DATA_DIR: z.string().default("./.helix"),
+  HELIX_CONFIG: optionalString,
+  HELIX_DEBUG: bool,
+  HELIX_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** How often (ms) buffered request logs are written. */
+  HELIX_LOG_FLUSH_MS: z.coerce.number().int().positive().default(500),
+
+  MASTER_KEY: optionalString,
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalUrl,
+  GOOGLE_API_KEY: optionalString,
+  GEMINI_BASE_URL: optionalUrl,
+  GROQ_API_KEY: optionalString,
+  GROQ_BASE_URL: optionalUrl,
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+/** Parsed environment. Throws a readable error naming each bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change process.env between cases; this forgets the parsed copy. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
+
+/**
+ * Secrets named indirectly by the config (model_list `api_key_env`). Only names that look like
+ * environment variable names are read, so a config cannot probe arbitrary process state.
+ */
+export function readNamedSecret(name: string): string | undefined {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return undefined;
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
