@@ -1,0 +1,4 @@
+import { gatewayHandler } from "@/lib/gateway/handler";
+
+export const dynamic = "force-dynamic";
+export const POST = gatewayHandler("chat.completions");

@@ -1,0 +1,38 @@
+import "server-only";
+import { z } from "zod";
+import { requireAdmin } from "@/lib/auth/caller";
+import { getConfig } from "@/lib/config/loader";
+import { NotFoundError } from "@/lib/errors";
+import { readJsonBody } from "@/lib/gateway/read-json-body";
+import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/store/api-keys";
+
+const CreateKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  user: z.string().trim().min(1).max(200).optional(),
+  team: z.string().trim().min(1).max(200).optional(),
+  org: z.string().trim().min(1).max(200).optional(),
+  models: z.array(z.string().min(1)).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** POST /helix/keys: the clear key is in this response only; the database keeps its hash. */
+export async function createKeyResponse(request: Request): Promise<Response> {
+  await requireAdmin(request);
+  const input = await readJsonBody(request, CreateKeySchema, getConfig().helix_settings.general.max_body_bytes);
+  const created = await createApiKey(input);
+  return Response.json(created, { status: 201 });
+}
+
+/** GET /helix/keys */
+export async function listKeysResponse(request: Request) {
+  await requireAdmin(request);
+  return { object: "list", data: await listApiKeys() };
+}
+
+/** DELETE /helix/keys/{id}: revoked keys fail on every instance from the next request. */
+export async function revokeKeyResponse(request: Request, id: string) {
+  await requireAdmin(request);
+  const revoked = await revokeApiKey(id);
+  if (!revoked) throw new NotFoundError(`No API key with id '${id}'.`, { param: "id" });
+  return { id, revoked: true };
+}

@@ -1,0 +1,84 @@
+import "server-only";
+import type { HelixConfig } from "@/lib/config/schema";
+import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, Usage } from "./openai-contract";
+import type { ChunkStream, ProviderId, ProviderTarget } from "@/lib/providers/types";
+
+export type Endpoint = "chat.completions" | "embeddings";
+
+/** Who is calling. Local mode (no MASTER_KEY) attributes unknown keys by their hash only. */
+export interface Caller {
+  kind: "master" | "virtual" | "anonymous-local";
+  keyHash: string;
+  keyId?: string;
+  keyName?: string;
+  userId?: string;
+  teamId?: string;
+  orgId?: string;
+  /** Allowed models; empty = all. */
+  models: string[];
+}
+
+/** One try against one upstream deployment (retries and fallbacks each count). */
+export interface Attempt {
+  provider: ProviderId;
+  model: string;
+  status: number;
+  errorType?: string;
+  latencyMs: number;
+}
+
+/** What a pipeline run produces; the handler turns it into a Response exactly once. */
+export type GatewayResult =
+  | { kind: "chat"; completion: ChatCompletion }
+  | { kind: "chat-stream"; stream: ChunkStream; includeUsage: boolean }
+  | { kind: "embeddings"; response: EmbeddingsResponse };
+
+/** The one object that flows through every stage. */
+export interface GatewayContext {
+  readonly requestId: string;
+  readonly endpoint: Endpoint;
+  readonly request: Request;
+  readonly receivedAt: Date;
+  /** performance.now() at arrival, for latencies. */
+  readonly t0: number;
+  /** Aborted when the client goes away; stages pass it to upstream calls. */
+  readonly abort: AbortController;
+  readonly config: HelixConfig;
+
+  caller?: Caller;
+  chatRequest?: ChatCompletionRequest;
+  embeddingsRequest?: EmbeddingsRequest;
+  /** The model name the client asked for. */
+  requestedModel?: string;
+  /** Ordered deployments to try (primary, retries reuse it, then fallbacks). */
+  chain?: ProviderTarget[];
+
+  /** Filled as the call proceeds; read by accounting after the response. */
+  served?: { provider: ProviderId; model: string };
+  attempts: Attempt[];
+  upstreamLatencyMs?: number;
+  ttftMs?: number;
+  usage?: Usage;
+  /** Response text kept only when store_prompts is on. */
+  responseBody?: unknown;
+  cacheStatus?: string;
+  responseHeaders: Record<string, string>;
+}
+
+export function createContext(request: Request, endpoint: Endpoint, config: HelixConfig): GatewayContext {
+  return {
+    requestId: `req_${crypto.randomUUID().replace(/-/g, "")}`,
+    endpoint,
+    request,
+    receivedAt: new Date(),
+    t0: performance.now(),
+    abort: new AbortController(),
+    config,
+    attempts: [],
+    responseHeaders: {},
+  };
+}
+
+export function elapsedMs(ctx: GatewayContext): number {
+  return Math.round(performance.now() - ctx.t0);
+}

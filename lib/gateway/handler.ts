@@ -1,0 +1,71 @@
+import "server-only";
+import { errorResponse, toHelixError } from "@/lib/errors";
+import { getConfig } from "@/lib/config/loader";
+import { logger } from "@/lib/observability/logger";
+import { createContext, type Endpoint, type GatewayContext, type GatewayResult } from "./context";
+import { runPipeline } from "./pipeline";
+import { recordRequest } from "./record";
+import { sseBody } from "./sse";
+
+function baseHeaders(ctx: GatewayContext): Record<string, string> {
+  const h: Record<string, string> = { "x-helix-request-id": ctx.requestId, ...ctx.responseHeaders };
+  const model = ctx.served?.model ?? ctx.requestedModel;
+  if (model) h["x-helix-model"] = model;
+  return h;
+}
+
+function json(ctx: GatewayContext, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { "content-type": "application/json", ...baseHeaders(ctx) },
+  });
+}
+
+function respond(ctx: GatewayContext, result: GatewayResult): Response {
+  const storePrompts = ctx.config.helix_settings.general.store_prompts;
+  switch (result.kind) {
+    case "chat":
+      ctx.usage = result.completion.usage;
+      if (storePrompts) ctx.responseBody = result.completion.choices.map((c) => c.message);
+      recordRequest(ctx, { status: 200 });
+      return json(ctx, result.completion);
+    case "embeddings":
+      ctx.usage = { ...result.response.usage, completion_tokens: 0 };
+      recordRequest(ctx, { status: 200 });
+      return json(ctx, result.response);
+    case "chat-stream": {
+      const body = sseBody(ctx, result.stream, result.includeUsage, (outcome) => {
+        const error = outcome.error === undefined ? undefined : toHelixError(outcome.error);
+        if (error) logger().warn({ requestId: ctx.requestId, err: error.message }, "stream ended with an error");
+        recordRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected });
+      });
+      return new Response(body, {
+        status: 200,
+        headers: {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-cache, no-transform",
+          "x-accel-buffering": "no",
+          ...baseHeaders(ctx),
+        },
+      });
+    }
+  }
+}
+
+/** The gateway's entry point for one endpoint: runs the pipeline and builds the response once. */
+export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const ctx = createContext(request, endpoint, getConfig());
+    const onClientGone = () => ctx.abort.abort(new DOMException("client disconnected", "AbortError"));
+    request.signal.addEventListener("abort", onClientGone, { once: true });
+    try {
+      return respond(ctx, await runPipeline(ctx));
+    } catch (raw) {
+      const err = toHelixError(raw);
+      const disconnected = ctx.abort.signal.aborted;
+      if (err.status >= 500 && !disconnected) logger().error({ requestId: ctx.requestId, err: raw }, "request failed");
+      recordRequest(ctx, { status: err.status, error: err, clientDisconnected: disconnected });
+      return errorResponse(err, baseHeaders(ctx));
+    }
+  };
+}

@@ -1,0 +1,22 @@
+import "server-only";
+import { resolveCaller } from "@/lib/auth/caller";
+import { getConfig } from "@/lib/config/loader";
+import { listModels, resolveModel } from "@/lib/routing/resolve-model";
+import type { ModelObject } from "./openai-contract";
+
+// Models have no creation time of their own; a fixed one keeps responses stable across instances.
+const CREATED = 1_700_000_000;
+
+/** GET /v1/models: the configured model names this key may use. */
+export async function listModelsResponse(request: Request): Promise<{ object: "list"; data: ModelObject[] }> {
+  const caller = await resolveCaller(request);
+  const models = listModels(getConfig()).filter((m) => caller.models.length === 0 || caller.models.includes(m.id));
+  return { object: "list", data: models.map((m) => ({ id: m.id, object: "model", created: CREATED, owned_by: m.owned_by })) };
+}
+
+/** GET /v1/models/{id}: any model this gateway can route (configured or by provider prefix). */
+export async function getModelResponse(request: Request, id: string): Promise<ModelObject> {
+  await resolveCaller(request);
+  const { chain } = resolveModel(id, getConfig());
+  return { id, object: "model", created: CREATED, owned_by: chain[0].provider };
+}

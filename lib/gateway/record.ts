@@ -1,0 +1,44 @@
+import "server-only";
+import type { HelixError } from "@/lib/errors";
+import { enqueueRequestLog } from "@/lib/store/request-log";
+import { elapsedMs, type GatewayContext } from "./context";
+
+export interface Outcome {
+  status: number;
+  error?: HelixError;
+  /** The client went away before the answer ended (logged as 499, nginx's convention). */
+  clientDisconnected?: boolean;
+}
+
+/** Queues the request's log row. Synchronous and in memory: the database write happens in batches later. */
+export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
+  const storePrompts = ctx.config.helix_settings.general.store_prompts;
+  const stream = ctx.chatRequest?.stream === true;
+  enqueueRequestLog({
+    id: ctx.requestId,
+    createdAt: ctx.receivedAt,
+    endpoint: ctx.endpoint,
+    apiKeyId: ctx.caller?.keyId ?? null,
+    keyHash: ctx.caller?.keyHash ?? null,
+    userId: ctx.caller?.userId ?? null,
+    teamId: ctx.caller?.teamId ?? null,
+    orgId: ctx.caller?.orgId ?? null,
+    endUser: ctx.chatRequest?.user ?? ctx.embeddingsRequest?.user ?? null,
+    requestedModel: ctx.requestedModel ?? "",
+    servedModel: ctx.served?.model ?? null,
+    provider: ctx.served?.provider ?? ctx.attempts.at(-1)?.provider ?? null,
+    status: outcome.clientDisconnected ? 499 : outcome.status,
+    errorType: outcome.clientDisconnected ? "client_disconnected" : (outcome.error?.type ?? null),
+    errorMessage: outcome.error?.message.slice(0, 1000) ?? null,
+    stream,
+    cacheStatus: ctx.cacheStatus ?? null,
+    attempts: Math.max(1, ctx.attempts.length),
+    latencyMs: elapsedMs(ctx),
+    upstreamLatencyMs: ctx.upstreamLatencyMs ?? null,
+    ttftMs: ctx.ttftMs ?? null,
+    inputTokens: ctx.usage?.prompt_tokens ?? null,
+    outputTokens: ctx.usage?.completion_tokens ?? null,
+    prompt: storePrompts ? ((ctx.chatRequest?.messages ?? ctx.embeddingsRequest?.input ?? null) as never) : null,
+    response: storePrompts ? ((ctx.responseBody ?? null) as never) : null,
+  });
+}

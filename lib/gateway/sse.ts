@@ -1,0 +1,69 @@
+import "server-only";
+import { errorSseEvent, toHelixError } from "@/lib/errors";
+import type { ChatCompletionChunk } from "./openai-contract";
+import type { ChunkStream } from "@/lib/providers/types";
+import type { GatewayContext } from "./context";
+
+const encoder = new TextEncoder();
+
+export interface StreamOutcome {
+  error?: unknown;
+  clientDisconnected?: boolean;
+}
+
+/**
+ * Turns upstream chunks into the client's SSE body. Usage is always captured for accounting, but
+ * the usage-only chunk is forwarded only when the client asked for it (stream_options.include_usage).
+ * An error after the first byte becomes a final SSE error event; a client that goes away aborts
+ * the upstream call. `onEnd` runs exactly once, after the last byte or the disconnect.
+ */
+export function sseBody(
+  ctx: GatewayContext,
+  stream: ChunkStream,
+  includeUsage: boolean,
+  onEnd: (outcome: StreamOutcome) => void,
+): ReadableStream<Uint8Array> {
+  const it = stream[Symbol.asyncIterator]();
+  const keepText = ctx.config.helix_settings.general.store_prompts;
+  let text = "";
+  let ended = false;
+  const end = (outcome: StreamOutcome) => {
+    if (ended) return;
+    ended = true;
+    if (keepText) ctx.responseBody = { content: text };
+    onEnd(outcome);
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await it.next();
+        if (done) {
+          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          controller.close();
+          end({});
+          return;
+        }
+        const chunk: ChatCompletionChunk = value;
+        if (chunk.usage) ctx.usage = chunk.usage;
+        if (keepText) for (const c of chunk.choices) text += c.delta.content ?? "";
+        if (!includeUsage) {
+          if (chunk.choices.length === 0) return; // the usage-only chunk the client did not ask for
+          if (chunk.usage) chunk.usage = undefined;
+        }
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+      } catch (err) {
+        if (ended) return;
+        const e = toHelixError(err);
+        controller.enqueue(encoder.encode(errorSseEvent(e)));
+        controller.close();
+        end({ error: e });
+      }
+    },
+    async cancel() {
+      ctx.abort.abort(new DOMException("client disconnected", "AbortError"));
+      end({ clientDisconnected: true });
+      await it.return?.().catch(() => {});
+    },
+  });
+}

@@ -1,0 +1,142 @@
+import "server-only";
+import { HelixError, UpstreamError, toHelixError } from "@/lib/errors";
+import { getProvider } from "@/lib/providers/registry";
+import type { CallOptions, ChunkStream, ProviderTarget } from "@/lib/providers/types";
+import type { ChatCompletionChunk } from "../openai-contract";
+import { elapsedMs, type GatewayContext, type GatewayResult } from "../context";
+
+interface RetryPolicy {
+  retries: number;
+  baseMs: number;
+  maxMs: number;
+  maxRetryAfterMs: number;
+}
+
+function isRetryable(err: HelixError): boolean {
+  return "retryable" in err && (err as { retryable: boolean }).retryable === true;
+}
+
+/** Errors that say "this deployment can't serve it" rather than "the request is wrong": try the next one. */
+function shouldFallBack(err: HelixError): boolean {
+  if (isRetryable(err)) return true;
+  return err instanceof UpstreamError && [401, 403, 404].includes(err.status);
+}
+
+function retryAfterOf(err: HelixError): number | undefined {
+  return err instanceof UpstreamError ? err.retryAfterMs : undefined;
+}
+
+/** Full-jitter exponential backoff, or the upstream's retry-after when it gave one. */
+function backoffMs(policy: RetryPolicy, retry: number, err: HelixError): number {
+  const after = retryAfterOf(err);
+  if (after !== undefined) return after;
+  const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** retry);
+  return Math.round(Math.random() * cap);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Starts a stream and waits for its first chunk, so that an upstream that accepts the request and
+ * dies before sending anything can still be retried while the client has seen nothing.
+ */
+async function startStream(stream: ChunkStream): Promise<ChunkStream> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
+      let pending: IteratorResult<ChatCompletionChunk> | undefined = first;
+      return {
+        next: () => {
+          if (pending) {
+            const r = pending;
+            pending = undefined;
+            return Promise.resolve(r);
+          }
+          return it.next();
+        },
+        return: (value?: unknown) => it.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+      };
+    },
+  };
+}
+
+async function attemptOnce(ctx: GatewayContext, target: ProviderTarget, opts: CallOptions): Promise<GatewayResult> {
+  const provider = getProvider(target.provider);
+  if (ctx.endpoint === "embeddings") {
+    const req = { ...ctx.embeddingsRequest!, model: target.upstreamModel };
+    return { kind: "embeddings", response: await provider.embeddings(req, target, opts) };
+  }
+  const req = ctx.chatRequest!;
+  if (req.stream) {
+    const stream = await startStream(await provider.chatStream(req, target, opts));
+    return { kind: "chat-stream", stream, includeUsage: req.stream_options?.include_usage === true };
+  }
+  return { kind: "chat", completion: await provider.chat(req, target, opts) };
+}
+
+/**
+ * Stage: call the upstream. Each deployment in the chain gets the first try plus `num_retries`
+ * retries on retryable failures (429, 5xx, connection errors, timeouts) with backoff; then the
+ * next deployment (fallback) is tried. Client errors (400) end at once: another try won't fix them.
+ */
+export async function callProvider(ctx: GatewayContext): Promise<GatewayResult> {
+  const g = ctx.config.helix_settings.gateway;
+  const policy: RetryPolicy = {
+    retries: g.num_retries,
+    baseMs: g.retry_backoff_ms,
+    maxMs: g.retry_backoff_max_ms,
+    maxRetryAfterMs: g.max_retry_after_ms,
+  };
+  const opts: CallOptions = {
+    signal: ctx.abort.signal,
+    timeouts: { connectMs: g.timeouts.connect_ms, firstByteMs: g.timeouts.first_byte_ms, idleMs: g.timeouts.stream_idle_ms },
+  };
+  const chain = ctx.chain!;
+  let lastError: HelixError | undefined;
+
+  for (const target of chain) {
+    for (let retry = 0; retry <= policy.retries; retry++) {
+      const started = performance.now();
+      try {
+        const result = await attemptOnce(ctx, target, opts);
+        const latencyMs = Math.round(performance.now() - started);
+        ctx.attempts.push({ provider: target.provider, model: target.upstreamModel, status: 200, latencyMs });
+        ctx.served = { provider: target.provider, model: target.upstreamModel };
+        ctx.upstreamLatencyMs = latencyMs;
+        if (result.kind === "chat-stream") ctx.ttftMs = elapsedMs(ctx);
+        return result;
+      } catch (raw) {
+        if (ctx.abort.signal.aborted) throw raw;
+        const err = toHelixError(raw);
+        ctx.attempts.push({
+          provider: target.provider,
+          model: target.upstreamModel,
+          status: err.status,
+          errorType: err.type,
+          latencyMs: Math.round(performance.now() - started),
+        });
+        lastError = err;
+        if (!shouldFallBack(err)) throw err;
+        const after = retryAfterOf(err);
+        const canRetry = isRetryable(err) && retry < policy.retries && (after === undefined || after <= policy.maxRetryAfterMs);
+        if (!canRetry) break;
+        await sleep(backoffMs(policy, retry, err), ctx.abort.signal);
+      }
+    }
+  }
+  throw lastError!;
+}

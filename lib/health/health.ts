@@ -1,0 +1,51 @@
+import "server-only";
+import { env } from "@/lib/env";
+import { dbInfo, pingDb } from "@/lib/store/db";
+import { getKv } from "@/lib/store/kv";
+
+const startedAt = Date.now();
+
+/** GET /health: the process is up. No database, Redis or provider calls. */
+export function liveness() {
+  return { status: "ok", uptime_seconds: Math.round((Date.now() - startedAt) / 1000) };
+}
+
+interface Check {
+  status: "ok" | "error";
+  [detail: string]: unknown;
+}
+
+async function check(fn: () => Promise<Record<string, unknown>>, timeoutMs = 2000): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const detail = await Promise.race([
+      fn(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { status: "ok", ...detail };
+  } catch (err) {
+    return { status: "error", error: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GET /health/readiness: can this instance serve traffic (database and Redis/in-process store)? */
+export async function readiness(): Promise<Response> {
+  const [database, cache] = await Promise.all([
+    check(async () => {
+      await pingDb();
+      const info = dbInfo();
+      return { kind: info.kind, location: info.location, vector: info.vector };
+    }),
+    check(async () => {
+      const kv = getKv();
+      await kv.ping();
+      return { kind: kv.kind, configured: Boolean(env().REDIS_URL) };
+    }),
+  ]);
+  const ready = database.status === "ok" && cache.status === "ok";
+  return Response.json({ status: ready ? "ok" : "unavailable", checks: { database, cache } }, { status: ready ? 200 : 503 });
+}

@@ -1,0 +1,23 @@
+import "server-only";
+import { errorResponse, toHelixError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
+
+type Handler<C> = (request: Request, context: C) => Promise<Response | unknown>;
+
+/**
+ * Wraps a non-pipeline route (models, health, admin): returns what the handler gives as JSON and
+ * turns any thrown error into the one OpenAI-shaped error, so route files stay free of try/catch.
+ */
+export function jsonRoute<C = unknown>(handler: Handler<C>): (request: Request, context: C) => Promise<Response> {
+  return async (request, context) => {
+    try {
+      const out = await handler(request, context);
+      if (out instanceof Response) return out;
+      return Response.json(out);
+    } catch (raw) {
+      const err = toHelixError(raw);
+      if (err.status >= 500) logger().error({ err: raw, path: new URL(request.url).pathname }, "route failed");
+      return errorResponse(err);
+    }
+  };
+}

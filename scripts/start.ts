@@ -1,0 +1,12 @@
+// `npm start`: build if needed, then serve gateway + dashboard on PORT/HOST.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { env } from "../lib/env";
+import { ensureBuild } from "./lib/ensure-build";
+
+const e = env();
+ensureBuild();
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const child = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT), "-H", e.HOST], { stdio: "inherit", env: process.env });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
