@@ -1,0 +1,17 @@
+import { defineConfig } from "@playwright/test";
+
+// API tests (official OpenAI SDK against a running Helix) and browser tests (Chromium from the
+// system: never a downloaded browser). Each test file starts the Helix instances it needs.
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  fullyParallel: false,
+  workers: 2,
+  reporter: [["list"]],
+  use: {
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+});
