@@ -1,0 +1,157 @@
+// The helix.yaml schema. Pure (no server-only, no fs) so the dashboard can validate an edited
+// config in the browser too. Every object is strict, so a typo is an error instead of a silently
+// ignored setting, and every key has a default, so an empty file is a valid config.
+//
+// Adding a key to a section is one line in that section's shape (with its default) plus a
+// commented line in config/helix.example.yaml; the example test fails until both exist.
+import { z } from "zod";
+
+export const PROVIDER_IDS = ["openai", "anthropic", "gemini", "groq", "openai-compatible"] as const;
+export const PII_ACTIONS = ["redact", "mask", "hash", "tokenize", "block", "allow"] as const;
+
+/** Names readNamedSecret (lib/env.ts) will read; anything else would silently resolve to no key. */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** RFC 9110 token characters: anything else cannot be sent as a header name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+
+/** A section: strict, and absent means "all defaults" (prefault parses {} so inner defaults apply). */
+function section<S extends z.core.$ZodLooseShape>(shape: S) {
+  const obj = z.strictObject(shape);
+  // Every key has a default, so {} is valid input; TypeScript cannot see that through the generic.
+  return obj.prefault({} as z.input<typeof obj>);
+}
+
+const GeneralSchema = section({
+  /** Keep prompt and response text in request logs (off by default: logs hold metadata only). */
+  store_prompts: z.boolean().default(false),
+  /** Largest request body the gateway accepts, in bytes (413 above it). */
+  max_body_bytes: int(1).default(10 * 1024 * 1024),
+});
+
+const TimeoutsSchema = section({
+  connect_ms: int(1).default(10_000),
+  first_byte_ms: int(1).default(600_000),
+  stream_idle_ms: int(1).default(120_000),
+});
+
+const GatewaySchema = section({
+  num_retries: int(0, 10).default(2),
+  retry_backoff_ms: int(0).default(250),
+  retry_backoff_max_ms: int(0).default(8_000),
+  max_retry_after_ms: int(0).default(30_000),
+  timeouts: TimeoutsSchema,
+}).refine((g) => g.retry_backoff_max_ms >= g.retry_backoff_ms, {
+  path: ["retry_backoff_max_ms"],
+  message: "must be at least retry_backoff_ms",
+});
+
+const SemanticCacheSchema = section({
+  enabled: z.boolean().default(true),
+  similarity_threshold: z.number().min(0).max(1).default(0.88),
+  embedding_model: z.string().trim().min(1).default("all-MiniLM-L6-v2"),
+  /** Seconds an entry lives. */
+  ttl: int(1).default(2_592_000),
+});
+
+const PiiProtectionSchema = section({
+  enabled: z.boolean().default(true),
+  strict_mode: z.boolean().default(true),
+  // Upper-cased so "email_address" and "EMAIL_ADDRESS" mean the same entity; custom entity
+  // names are allowed (recognizers can be added later), so no closed list here.
+  entities: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "entity names are letters, digits and _ (e.g. EMAIL_ADDRESS)")
+        .transform((s) => s.toUpperCase()),
+    )
+    .default(["CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"]),
+  action: z.enum(PII_ACTIONS).default("redact"),
+});
+
+const CostOptimizationSchema = section({
+  enabled: z.boolean().default(true),
+  model_swapping: z.boolean().default(true),
+  budget_alerts: z.boolean().default(true),
+});
+
+const DashboardSchema = section({
+  enabled: z.boolean().default(true),
+  port: int(1, 65_535).default(8501),
+  /** Seconds between dashboard refreshes. */
+  refresh_interval: z.number().positive().default(5),
+});
+
+const HelixSettingsSchema = section({
+  general: GeneralSchema,
+  gateway: GatewaySchema,
+  semantic_cache: SemanticCacheSchema,
+  pii_protection: PiiProtectionSchema,
+  cost_optimization: CostOptimizationSchema,
+  dashboard: DashboardSchema,
+});
+
+// YAML turns `x-version: 2023` into a number; a header value is text either way.
+const HeaderValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+
+export const ModelEntrySchema = z
+  .strictObject({
+    model_name: z.string().trim().min(1),
+    provider: z.enum(PROVIDER_IDS),
+    model: z.string().trim().min(1).optional(),
+    api_base: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+    api_key_env: z
+      .string()
+      .regex(ENV_NAME, "must be the NAME of an environment variable (A-Z, 0-9, _), not the key itself")
+      .optional(),
+    headers: z
+      .record(z.string().regex(HEADER_NAME, "is not a valid HTTP header name"), HeaderValue)
+      .default({}),
+    fallbacks: z.array(z.string().trim().min(1)).default([]),
+  })
+  .superRefine((e, ctx) => {
+    // There is no public default for "some OpenAI-compatible server".
+    if (e.provider === "openai-compatible" && e.api_base === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["api_base"],
+        message: 'provider "openai-compatible" needs api_base (e.g. http://localhost:11434/v1 for Ollama)',
+      });
+    }
+  })
+  // The upstream model defaults to the public name so the common case is two lines.
+  .transform((e) => ({ ...e, model: e.model ?? e.model_name }));
+
+export const HelixConfigSchema = z
+  .strictObject({
+    helix_settings: HelixSettingsSchema,
+    // Duplicate model_name entries are allowed on purpose: they are alternative deployments of
+    // one public name, tried in file order before any fallback.
+    model_list: z.array(ModelEntrySchema).default([]),
+  })
+  .prefault({})
+  .superRefine((cfg, ctx) => {
+    const names = new Set(cfg.model_list.map((m) => m.model_name));
+    cfg.model_list.forEach((m, i) => {
+      m.fallbacks.forEach((f, j) => {
+        if (!names.has(f)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["model_list", i, "fallbacks", j],
+            message: `fallback "${f}" is not a model_name in model_list`,
+          });
+        }
+      });
+    });
+  });
+
+/** The effective config (all defaults applied). Treat as immutable: the loader freezes it. */
+export type HelixConfig = z.output<typeof HelixConfigSchema>;
+/** What a file may contain (everything optional). */
+export type HelixConfigInput = z.input<typeof HelixConfigSchema>;
+export type HelixSettings = HelixConfig["helix_settings"];
+export type ModelEntry = HelixConfig["model_list"][number];
+export type PiiAction = (typeof PII_ACTIONS)[number];
