@@ -91,7 +91,7 @@ export class PayloadTooLargeError extends HelixError {
     super(
       413,
       "invalid_request_error",
-      `Request body is larger than the gateway's limit of ${limitBytes} bytes (gateway.max_body_bytes).`,
+      `Request body is larger than the gateway's limit of ${limitBytes} bytes (helix_settings.general.max_body_bytes).`,
       { code: "request_too_large" },
     );
   }

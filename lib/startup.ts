@@ -31,7 +31,7 @@ export async function startHelix(): Promise<void> {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       void flushRequestLogs()
-        .catch((err) => log.error({ err }, "final log flush failed"))
+        .catch((err: unknown) => log.error({ err }, "final log flush failed"))
         .finally(() => process.exit(0));
     });
   }

@@ -1,0 +1,128 @@
+// `npm run bench:overhead`: the latency Helix adds over calling the upstream directly.
+// One run measures both paths with the same client, concurrency and fake upstream (in its own
+// process), and reports ratios — absolute numbers on a shared 2-core machine mean little.
+//
+//   npm run bench:overhead -- --requests 2000 --concurrency 16
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Agent, request } from "undici";
+import { startHelix, type HelixServer } from "../e2e/support/helix-server";
+import { ensureBuild } from "../scripts/lib/ensure-build";
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: "string", default: "2000" },
+    concurrency: { type: "string", default: "16" },
+    warmup: { type: "string", default: "300" },
+  },
+});
+const REQUESTS = Number(values.requests);
+const CONCURRENCY = Number(values.concurrency);
+const WARMUP = Number(values.warmup);
+
+async function startFakeProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/fake-upstream/main.ts", "--port", "0"], {
+    cwd: path.resolve(import.meta.dirname, ".."),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d) => {
+      buf += d;
+      const m = /FAKE_UPSTREAM_URL=(\S+)/.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`fake upstream exited (${code})`)));
+  });
+  return { url, child };
+}
+
+const dispatcher = new Agent({ connections: CONCURRENCY * 2, keepAliveTimeout: 30_000 });
+
+async function once(url: string, body: string): Promise<number> {
+  const t0 = performance.now();
+  const res = await request(url, {
+    method: "POST",
+    dispatcher,
+    headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
+    body,
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+  return performance.now() - t0;
+}
+
+interface Result {
+  p50: number;
+  p99: number;
+  rps: number;
+}
+
+async function measure(url: string, body: string, n: number): Promise<Result> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) {
+        next++;
+        latencies.push(await once(url, body));
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((x, y) => x - y);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { p50: q(0.5), p99: q(0.99), rps: n / seconds };
+}
+
+function chatBody(stream: boolean): string {
+  return JSON.stringify({
+    model: "gpt-4o-mini",
+    stream,
+    messages: [
+      { role: "system", content: "You are a helpful assistant." },
+      { role: "user", content: "Summarise the benefits of an LLM gateway in one sentence, please." },
+    ],
+  });
+}
+
+async function main() {
+  ensureBuild();
+  const fake = await startFakeProcess();
+  const dir = mkdtempSync(path.join(tmpdir(), "helix-bench-"));
+  let helix: HelixServer | undefined;
+  try {
+    helix = await startHelix({ OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-fake", HELIX_DATA_DIR: dir, HELIX_LOG_FLUSH_MS: "500" });
+    const rows: Array<{ mode: string; direct: Result; helix: Result }> = [];
+    for (const stream of [false, true]) {
+      const body = chatBody(stream);
+      const direct = `${fake.url}/v1/chat/completions`;
+      const viaHelix = `${helix.baseURL}/chat/completions`;
+      await measure(direct, body, WARMUP);
+      await measure(viaHelix, body, WARMUP);
+      rows.push({ mode: stream ? "stream" : "non-stream", direct: await measure(direct, body, REQUESTS), helix: await measure(viaHelix, body, REQUESTS) });
+    }
+    const fmt = (n: number) => n.toFixed(2);
+    console.log(`\nHelix overhead — ${REQUESTS} requests per path, concurrency ${CONCURRENCY}, fake upstream on loopback\n`);
+    console.log("| mode | direct p50 ms | helix p50 ms | added p50 ms | direct p99 ms | helix p99 ms | added p99 ms | direct req/s | helix req/s | helix/direct req/s |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
+    for (const r of rows) {
+      console.log(
+        `| ${r.mode} | ${fmt(r.direct.p50)} | ${fmt(r.helix.p50)} | ${fmt(r.helix.p50 - r.direct.p50)} | ${fmt(r.direct.p99)} | ${fmt(r.helix.p99)} | ${fmt(r.helix.p99 - r.direct.p99)} | ${r.direct.rps.toFixed(0)} | ${r.helix.rps.toFixed(0)} | ${(r.helix.rps / r.direct.rps).toFixed(2)} |`,
+      );
+    }
+    const out = path.resolve(import.meta.dirname, "results");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, `overhead-${Date.now()}.json`), JSON.stringify({ requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2));
+  } finally {
+    await helix?.stop();
+    fake.child.kill("SIGTERM");
+    await dispatcher.close();
+  }
+}
+
+await main();
