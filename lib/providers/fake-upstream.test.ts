@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChatCompletionChunk, ChatCompletionRequest } from "@/lib/gateway/openai-contract";
 import { BadGatewayError, GatewayTimeoutError, InvalidRequestError, UpstreamError } from "@/lib/errors";
 import { MISSING_MODEL, startFakeUpstream, type FakeUpstream } from "@/test/fake-upstream/server";
-import { closeUpstreamPool } from "./http";
+import type { Agent } from "undici";
+import { closeUpstreamPool, upstreamAgent } from "./http";
 import { getProvider } from "./registry";
 import type { CallOptions, ProviderId, ProviderTarget, Timeouts } from "./types";
 
@@ -300,6 +301,20 @@ describe("provider specifics against the fake upstream", () => {
     await expect(getProvider("anthropic").embeddings({ model: "e", input: "x" }, t("anthropic", fake.url, "claude", "k"), opts())).rejects.toBeInstanceOf(
       InvalidRequestError,
     );
+  });
+
+  it("keep-alive: sequential calls and completed streams reuse one pooled connection", async () => {
+    const connectMs = 2_345; // a pool of its own, so other tests' sockets don't count
+    const target = t("openai", `${fake.url}/v1`, "gpt-4o", "k");
+    const o = opts({ connectMs });
+    for (let i = 0; i < 3; i++) {
+      await getProvider("openai").chat(chatReq(`a${i}`), target, o);
+      await getProvider("openai").chatStream(chatReq(`b${i}`), target, o).then(collect);
+    }
+    const stats = (upstreamAgent(connectMs) as Agent).stats[fake.url];
+    // undici marks a socket free a tick after its body ended, so a request sent in that same tick
+    // opens a second one; after that both are reused. Six calls must not mean six sockets.
+    expect(stats.connected).toBeLessThanOrEqual(2);
   });
 
   it("Groq: n>1 is refused before any call", async () => {

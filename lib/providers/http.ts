@@ -103,6 +103,22 @@ export async function requestEventStream(call: UpstreamCall, opts: CallOptions):
     ex.finish();
     throw ex.classify(err);
   }
+  const type = String(res.headers["content-type"] ?? "");
+  if (type.includes("json")) {
+    // A 200 JSON answer to a stream request: an error object some servers send this way, or a
+    // server that ignored `stream: true`. Either way there is no stream to hand out.
+    const text = await res.body.text().catch(() => "");
+    ex.finish();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const e = parsed && typeof parsed === "object" ? (Array.isArray(parsed) ? parsed[0] : parsed) : undefined;
+    if (e && typeof e === "object" && "error" in e) throw streamedUpstreamError(call.provider, parsed);
+    throw new BadGatewayError(`${call.provider} answered a stream request with JSON instead of an event stream: ${snippet(text)}`);
+  }
   ex.headersReceived();
   return ex.events(res);
 }
