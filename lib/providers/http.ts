@@ -265,7 +265,7 @@ class Exchange {
       close() {
         // A generator that never started does not run its finally on return(), so close here too.
         close();
-        void gen.return(undefined);
+        gen.return(undefined).catch(() => undefined);
       },
     };
   }

@@ -102,6 +102,25 @@ describe("toGeminiRequest", () => {
     expect(out.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["weather"] } });
   });
 
+  it("thought signatures round-trip through the tool call id", () => {
+    const res = fromGeminiResponse(
+      { candidates: [{ content: { parts: [{ functionCall: { name: "f", args: {} }, thoughtSignature: "c2lnbmF0dXJl" }] }, finishReason: "STOP" }] },
+      "m",
+    );
+    const call = res.choices[0].message.tool_calls![0];
+    const back = toGeminiRequest(
+      req({
+        messages: [
+          { role: "user", content: "x" },
+          { role: "assistant", content: null, tool_calls: [call] },
+          { role: "tool", tool_call_id: call.id, content: "done" },
+        ],
+      }),
+    );
+    expect(back.contents[1].parts[0]).toEqual({ functionCall: { name: "f", args: {} }, thoughtSignature: "c2lnbmF0dXJl" });
+    expect(back.contents[2].parts[0].functionResponse?.name).toBe("f");
+  });
+
   it("a tool result for an unknown call id is a clear 400", () => {
     expect(() => toGeminiRequest(req({ messages: [{ role: "tool", tool_call_id: "nope", content: "x" }] }))).toThrow(InvalidRequestError);
   });

@@ -101,7 +101,11 @@ export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
         const ps = m.content == null ? [] : parts(m.content, param);
         for (const tc of m.tool_calls ?? []) {
           toolNames.set(tc.id, tc.function.name);
-          ps.push({ functionCall: { name: tc.function.name, args: parseArgs(tc.function.arguments) } });
+          const signature = thoughtSignatureOf(tc.id);
+          ps.push({
+            functionCall: { name: tc.function.name, args: parseArgs(tc.function.arguments) },
+            ...(signature ? { thoughtSignature: signature } : {}),
+          });
         }
         push("model", ps);
         break;
@@ -210,6 +214,20 @@ function guessImageMime(url: string): string {
   return ext === "png" ? "image/png" : ext === "webp" ? "image/webp" : ext === "gif" ? "image/gif" : "image/jpeg";
 }
 
+// Thinking Gemini models (2.5+, 3) sign their function calls and reject a conversation that
+// sends a call back without its signature. OpenAI clients echo tool call ids verbatim, so the
+// signature travels inside the id.
+const SIGNATURE_MARK = "__thought__";
+
+export function toolCallId(id: string, thoughtSignature: string | undefined): string {
+  return thoughtSignature ? `${id}${SIGNATURE_MARK}${thoughtSignature}` : id;
+}
+
+export function thoughtSignatureOf(id: string): string | undefined {
+  const at = id.indexOf(SIGNATURE_MARK);
+  return at === -1 ? undefined : id.slice(at + SIGNATURE_MARK.length);
+}
+
 function parseArgs(args: string): Record<string, unknown> {
   if (args.trim() === "") return {};
   try {
@@ -274,7 +292,7 @@ function candidateParts(c: GeminiCandidate): { text: string; calls: ToolCall[] }
     if (typeof p.text === "string") text += p.text;
     if (p.functionCall) {
       calls.push({
-        id: p.functionCall.id ?? newToolCallId(),
+        id: toolCallId(p.functionCall.id ?? newToolCallId(), p.thoughtSignature),
         type: "function",
         function: { name: p.functionCall.name, arguments: JSON.stringify(p.functionCall.args ?? {}) },
       });
