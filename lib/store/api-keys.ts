@@ -147,7 +147,7 @@ export class ApiKeyStore {
     const key = generateApiKey();
     const db = await this.db();
 
-    const row = await db.$transaction(async (tx) => {
+    const { id } = await db.$transaction(async (tx) => {
       const org = input.org
         ? await tx.organization.upsert({ where: { name: input.org }, create: { name: input.org }, update: {} })
         : null;
@@ -197,9 +197,12 @@ export class ApiKeyStore {
           models: [...new Set(input.models ?? [])],
           ...(input.metadata !== undefined ? { metadata: input.metadata as object } : {}),
         },
-        include: withNames,
+        select: { id: true },
       });
     });
+    // Names are read after commit: Prisma runs the relation reads of an include in parallel, which
+    // node-postgres deprecates on a transaction's single connection.
+    const row = await db.apiKey.findUniqueOrThrow({ where: { id }, include: withNames });
 
     const s = summarize(row);
     return {
