@@ -31,7 +31,7 @@ export async function freePort(): Promise<number> {
 export async function startHelix(env: Record<string, string | undefined> = {}): Promise<HelixServer> {
   const port = await freePort();
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const childEnv: NodeJS.ProcessEnv = {};
+  const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     // The test runner's own provider/database settings must not leak into the gateway under test.
     if (v !== undefined && !/^(OPENAI|ANTHROPIC|GOOGLE|GEMINI|GROQ|DATABASE|REDIS|MASTER|HELIX)_/.test(k)) childEnv[k] = v;
@@ -42,7 +42,7 @@ export async function startHelix(env: Record<string, string | undefined> = {}): 
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
   const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
-    env: childEnv,
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
