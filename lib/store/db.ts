@@ -3,11 +3,9 @@
 import "server-only";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { vector as pgvector } from "@electric-sql/pglite-pgvector";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { migrate, pgliteSession, pgSession, type MigrateOptions } from "./migrate";
@@ -120,6 +118,12 @@ async function openPglite(dir: string, opts: OpenDbOptions): Promise<DbHandle> {
   const releaseLock = lockDataDir(dataDir);
   let db: PGlite | undefined;
   try {
+    // Loaded only in embedded mode: a PostgreSQL deployment never pays for the wasm runtime.
+    const [{ PGlite }, { vector: pgvector }, { PrismaPGlite }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("@electric-sql/pglite-pgvector"),
+      import("pglite-prisma-adapter"),
+    ]);
     db = await PGlite.create({ dataDir, extensions: { vector: pgvector } });
     const result = await migrate(pgliteSession(db), { migrationsDir: opts.migrationsDir, log: opts.log });
     // PGlite has one connection; it queues queries and holds interactive transactions exclusively

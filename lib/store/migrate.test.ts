@@ -94,6 +94,29 @@ describe("migrate on PGlite", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
     await expect(migrate(pgliteSession(db), { migrationsDir: dir })).resolves.toMatchObject({ applied: [] });
   });
+
+  it("accepts the unpadded checksums that old Prisma versions recorded", async () => {
+    const dir = copyMigrations("legacy");
+    // A script whose digest has a byte below 0x10, so the legacy rendering is shorter than 64.
+    let sql = "";
+    for (let n = 0; ; n++) {
+      sql = `CREATE TABLE "legacy_${n}" (id int);\n`;
+      if (migrationChecksum(sql).match(/../g)!.some((h) => h.startsWith("0"))) break;
+    }
+    mkdirSync(path.join(dir, "29990102000000_legacy"));
+    writeFileSync(path.join(dir, "29990102000000_legacy", "migration.sql"), sql);
+    await migrate(pgliteSession(db), { migrationsDir: dir });
+
+    const legacy = [...Buffer.from(migrationChecksum(sql), "hex")].map((b) => b.toString(16)).join("");
+    expect(legacy.length).toBeLessThan(64);
+    const setChecksum = (c: string) =>
+      db.query(`UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = '29990102000000_legacy'`, [c]);
+    await setChecksum(legacy);
+    await expect(migrate(pgliteSession(db), { migrationsDir: dir })).resolves.toMatchObject({ applied: [] });
+    await setChecksum(legacy.slice(1) + "0");
+    await expect(migrate(pgliteSession(db), { migrationsDir: dir })).rejects.toThrow(/was modified/);
+    await setChecksum(migrationChecksum(sql));
+  });
 });
 
 describe("migrate failure handling", () => {

@@ -181,9 +181,18 @@ export async function migrate(session: SqlSession, opts: MigrateOptions = {}): P
   }
 }
 
-// Prisma also accepts a checksum of the file with CRLF line endings normalised.
+// Prisma's own rule: the file may differ only in line endings (CRLF vs LF, git's doing), and old
+// Prisma versions wrote checksums whose bytes were not zero-padded (prisma-engines#1887).
 function checksumMatches(sql: string, checksum: string): boolean {
-  return migrationChecksum(sql) === checksum || migrationChecksum(sql.replace(/\r\n/g, "\n")) === checksum;
+  const variants = [sql, sql.replace(/\r\n/g, "\n"), sql.replace(/\n/g, "\r\n")];
+  return variants.some((v) => {
+    const digest = createHash("sha256").update(v, "utf8").digest();
+    const rendered =
+      checksum.length > 0 && checksum.length !== 64
+        ? [...digest].map((b) => b.toString(16)).join("")
+        : digest.toString("hex");
+    return rendered === checksum;
+  });
 }
 
 async function applyOne(session: SqlSession, m: MigrationFile): Promise<void> {
