@@ -4,6 +4,8 @@ import { defineConfig } from "@playwright/test";
 // system: never a downloaded browser). Each test file starts the Helix instances it needs.
 export default defineConfig({
   testDir: "e2e",
+  // Builds the app first when there is no build or the sources changed.
+  globalSetup: "./e2e/support/global-setup.ts",
   timeout: 60_000,
   fullyParallel: false,
   workers: 2,

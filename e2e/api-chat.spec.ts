@@ -9,8 +9,6 @@ let fake: FakeUpstream;
 let helix: HelixServer;
 let client: OpenAI;
 
-test.describe.configure({ mode: "serial" });
-
 test.beforeAll(async () => {
   fake = await startFakeUpstream();
   helix = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: writeConfig(fake) });
@@ -136,7 +134,11 @@ for (const [kind, model] of Object.entries(PROVIDER_MODELS)) {
         response_format: { type: "json_object" },
         messages: [{ role: "user", content: "give json" }],
       });
-      expect(JSON.parse(data.choices[0].message.content!)).toEqual({ echo: "give json" });
+      // Each provider's JSON mechanism differs (OpenAI/Gemini: JSON mode; Anthropic: a forced tool),
+      // so the fake's field name differs; the content is always one JSON object.
+      const obj = JSON.parse(data.choices[0].message.content!);
+      expect(Object.values(obj)).toEqual(["give json"]);
+      expect(data.choices[0].finish_reason).toBe("stop");
     });
   });
 }

@@ -12,8 +12,6 @@ let db: TestDatabase;
 let a: HelixServer;
 let b: HelixServer;
 
-test.describe.configure({ mode: "serial" });
-
 test.beforeAll(async () => {
   fake = await startFakeUpstream();
   db = await createTestDatabase();

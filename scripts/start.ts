@@ -7,6 +7,6 @@ import { ensureBuild } from "./lib/ensure-build";
 const e = env();
 ensureBuild();
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const child = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT), "-H", e.HOST], { stdio: "inherit", env: process.env });
+const child = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT), "-H", e.HOST], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

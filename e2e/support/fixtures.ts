@@ -35,6 +35,7 @@ model_list:
     provider: openai-compatible
     model: llama3.1:8b
     api_base: ${fake.url}/v1
+    api_key_env: LOCAL_LLM_KEY
   - model_name: gpt-4o-mini
     provider: openai
   - model_name: claude-3-5-haiku-latest
@@ -65,5 +66,6 @@ export function upstreamEnv(fake: FakeUpstream): Record<string, string> {
     GOOGLE_API_KEY: "fake-google-key",
     GROQ_BASE_URL: `${fake.url}/openai/v1`,
     GROQ_API_KEY: "gsk-fake",
+    LOCAL_LLM_KEY: "sk-local-llm",
   };
 }

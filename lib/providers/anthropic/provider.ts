@@ -5,7 +5,7 @@ import { InvalidRequestError } from "@/lib/errors";
 import { requestEventStream, requestJson } from "../http";
 import { guardedStream } from "../openai-shapes";
 import type { Provider, ProviderTarget } from "../types";
-import { fromAnthropicResponse, toAnthropicRequest, translateAnthropicStream, type AnthropicResponse } from "./translate";
+import { fromAnthropicResponse, toAnthropicRequest, translateAnthropicStream, usesJsonTool, type AnthropicResponse } from "./translate";
 
 /** Host root, as in Anthropic's SDK (requests go to `${apiBase}/v1/messages`). */
 export const ANTHROPIC_DEFAULT_API_BASE = "https://api.anthropic.com";
@@ -37,7 +37,7 @@ export const anthropicProvider: Provider = {
       { provider: "anthropic", url: messagesUrl(target), headers: headers(target), body: body(req, target, false) },
       opts,
     );
-    return fromAnthropicResponse(res);
+    return fromAnthropicResponse(res, usesJsonTool(req));
   },
 
   async chatStream(req, target, opts) {
@@ -45,7 +45,7 @@ export const anthropicProvider: Provider = {
       { provider: "anthropic", url: messagesUrl(target), headers: headers(target), body: body(req, target, true) },
       opts,
     );
-    return guardedStream(events, translateAnthropicStream(events, target.upstreamModel));
+    return guardedStream(events, translateAnthropicStream(events, target.upstreamModel, usesJsonTool(req)));
   },
 
   async embeddings() {

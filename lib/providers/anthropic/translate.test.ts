@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest } from "@/lib/gateway/openai-contract";
 import { BadGatewayError, InvalidRequestError, UpstreamError } from "@/lib/errors";
 import { collect, sseEvents } from "../test-events";
-import { fromAnthropicResponse, mapUsage, toAnthropicRequest, translateAnthropicStream } from "./translate";
+import { JSON_TOOL_NAME, fromAnthropicResponse, mapUsage, toAnthropicRequest, translateAnthropicStream } from "./translate";
 
 const req = (r: Partial<ChatCompletionRequest>): ChatCompletionRequest => ({ model: "claude", messages: [], ...r }) as ChatCompletionRequest;
 
@@ -144,15 +144,70 @@ describe("toAnthropicRequest", () => {
     expect(tc(undefined)).toBeUndefined();
   });
 
-  it("asks for JSON in the system prompt for response_format (best effort)", () => {
+  it("gets JSON mode through a forced tool whose input schema is the requested one", () => {
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
     const out = toAnthropicRequest(
       req({
         messages: [{ role: "system", content: "S" }, { role: "user", content: "x" }],
+        response_format: { type: "json_schema", json_schema: { name: "thing", schema } },
+      }),
+      "m",
+    );
+    expect(out.system).toBe("S");
+    expect(out.tools).toEqual([expect.objectContaining({ name: JSON_TOOL_NAME, input_schema: schema })]);
+    expect(out.tool_choice).toEqual({ type: "tool", name: JSON_TOOL_NAME });
+    const plain = toAnthropicRequest(req({ messages: [{ role: "user", content: "x" }], response_format: { type: "json_object" } }), "m");
+    expect(plain.tools?.[0].input_schema).toEqual({ type: "object" });
+  });
+
+  it("falls back to a system instruction for JSON mode when the client sends its own tools", () => {
+    const out = toAnthropicRequest(
+      req({
+        messages: [{ role: "system", content: "S" }, { role: "user", content: "x" }],
+        tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
         response_format: { type: "json_schema", json_schema: { name: "thing", schema: { type: "object" } } },
       }),
       "m",
     );
     expect(out.system).toMatch(/^S\n\nRespond only with a single valid JSON object.*"thing".*\{"type":"object"\}/);
+    expect(out.tools?.map((t) => t.name)).toEqual(["f"]);
+  });
+});
+
+describe("JSON mode answers", () => {
+  it("turns the forced tool's input into content with finish_reason stop", () => {
+    const out = fromAnthropicResponse(
+      {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: "claude",
+        content: [{ type: "tool_use", id: "toolu_1", name: JSON_TOOL_NAME, input: { city: "Paris" } }],
+        stop_reason: "tool_use",
+        usage: { input_tokens: 3, output_tokens: 4 },
+      } as never,
+      true,
+    );
+    expect(out.choices[0].message.content).toBe('{"city":"Paris"}');
+    expect(out.choices[0].message.tool_calls).toBeUndefined();
+    expect(out.choices[0].finish_reason).toBe("stop");
+  });
+
+  it("streams the forced tool's input as content deltas", async () => {
+    const events = sseEvents([
+      { type: "message_start", message: { model: "claude", usage: { input_tokens: 3 } } },
+      { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: JSON_TOOL_NAME, input: {} } },
+      { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '{"city":' } },
+      { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '"Paris"}' } },
+      { type: "content_block_stop", index: 0 },
+      { type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 4 } },
+      { type: "message_stop" },
+    ]);
+    const chunks = await collect(translateAnthropicStream(events, "claude", true));
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
+    expect(text).toBe('{"city":"Paris"}');
+    expect(chunks.some((c) => c.choices[0]?.delta.tool_calls)).toBe(false);
+    expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe("stop");
   });
 });
 

@@ -129,10 +129,22 @@ export function toAnthropicRequest(req: ChatCompletionRequest, upstreamModel: st
     max_tokens: req.max_completion_tokens ?? req.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
   };
 
-  // Anthropic has no JSON mode: best effort is an instruction in the system prompt (the answer is
-  // not guaranteed to be valid JSON, unlike OpenAI's constrained decoding).
+  // Anthropic has no JSON mode. Without client tools, a forced tool whose input schema is the
+  // requested one gives schema-valid JSON (the answer is the tool's input, sent back as content).
+  // With client tools the forced tool would take their place, so an instruction is the best effort.
   const rf = req.response_format;
-  if (rf?.type === "json_object") {
+  const jsonTool = usesJsonTool(req);
+  if (jsonTool && (rf?.type === "json_object" || rf?.type === "json_schema")) {
+    const schema = rf.type === "json_schema" && rf.json_schema.schema ? rf.json_schema.schema : { type: "object" };
+    out.tools = [
+      {
+        name: JSON_TOOL_NAME,
+        description: rf.type === "json_schema" ? (rf.json_schema.description ?? `Respond with ${rf.json_schema.name}`) : "Respond with a JSON object",
+        input_schema: schema,
+      },
+    ];
+    out.tool_choice = { type: "tool", name: JSON_TOOL_NAME };
+  } else if (rf?.type === "json_object") {
     systemParts.push("Respond only with a single valid JSON object, with no text before or after it.");
   } else if (rf?.type === "json_schema") {
     const schema = rf.json_schema.schema ? JSON.stringify(rf.json_schema.schema) : "{}";
@@ -173,6 +185,15 @@ export function toAnthropicRequest(req: ChatCompletionRequest, upstreamModel: st
     }
   }
   return out;
+}
+
+/** The tool Helix forces to get JSON mode from Anthropic; its input is the answer. */
+export const JSON_TOOL_NAME = "json_response";
+
+/** JSON mode through a forced tool: only when the client sent no tools of its own. */
+export function usesJsonTool(req: ChatCompletionRequest): boolean {
+  const t = req.response_format?.type;
+  return (t === "json_object" || t === "json_schema") && !(req.tools && req.tools.length > 0);
 }
 
 function rank(b: AnthropicBlock): number {
@@ -267,12 +288,13 @@ export function mapUsage(u: AnthropicUsage): Usage {
   };
 }
 
-export function fromAnthropicResponse(res: AnthropicResponse): ChatCompletion {
+export function fromAnthropicResponse(res: AnthropicResponse, jsonTool = false): ChatCompletion {
   if (!Array.isArray(res.content)) throw new BadGatewayError("anthropic returned a message without 'content'");
   let text = "";
   const toolCalls: ToolCall[] = [];
   for (const b of res.content) {
     if (b.type === "text" && typeof b.text === "string") text += b.text;
+    else if (jsonTool && b.type === "tool_use" && b.name === JSON_TOOL_NAME) text += JSON.stringify(b.input ?? {});
     else if (b.type === "tool_use" && b.id && b.name) {
       toolCalls.push({ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } });
     }
@@ -292,7 +314,7 @@ export function fromAnthropicResponse(res: AnthropicResponse): ChatCompletion {
           refusal: null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
-        finish_reason: mapStopReason(res.stop_reason),
+        finish_reason: jsonTool && res.stop_reason === "tool_use" ? "stop" : mapStopReason(res.stop_reason),
         logprobs: null,
       },
     ],
@@ -325,11 +347,17 @@ const ERROR_STATUS: Record<string, number> = {
 };
 
 /** Anthropic stream events → OpenAI chunks, ending with a finish chunk and a usage chunk. */
-export async function* translateAnthropicStream(events: AsyncIterable<SseEvent>, fallbackModel: string): AsyncGenerator<ChatCompletionChunk> {
+export async function* translateAnthropicStream(
+  events: AsyncIterable<SseEvent>,
+  fallbackModel: string,
+  jsonTool = false,
+): AsyncGenerator<ChatCompletionChunk> {
   const head: ChunkHead = { id: newCompletionId(), created: nowSeconds(), model: fallbackModel };
   const usage: AnthropicUsage = {};
   // Anthropic indexes all content blocks; OpenAI indexes tool calls among themselves.
   const toolIndex = new Map<number, number>();
+  // Content-block indexes of the forced JSON tool: their input streams out as content.
+  const jsonBlocks = new Set<number>();
   let started = false;
   let finished = false;
   let stopped = false;
@@ -361,7 +389,9 @@ export async function* translateAnthropicStream(events: AsyncIterable<SseEvent>,
       case "content_block_start": {
         yield* start();
         const block = data.content_block ?? {};
-        if (block.type === "tool_use" && block.id && block.name) {
+        if (jsonTool && block.type === "tool_use" && block.name === JSON_TOOL_NAME) {
+          jsonBlocks.add(data.index ?? -1);
+        } else if (block.type === "tool_use" && block.id && block.name) {
           const idx = toolIndex.size;
           toolIndex.set(data.index ?? -1, idx);
           yield chunk(head, [
@@ -381,6 +411,8 @@ export async function* translateAnthropicStream(events: AsyncIterable<SseEvent>,
         const d = data.delta ?? {};
         if (d.type === "text_delta" && typeof d.text === "string") {
           yield chunk(head, [{ index: 0, delta: { content: d.text }, finish_reason: null }]);
+        } else if (d.type === "input_json_delta" && typeof d.partial_json === "string" && jsonBlocks.has(data.index ?? -1)) {
+          if (d.partial_json !== "") yield chunk(head, [{ index: 0, delta: { content: d.partial_json }, finish_reason: null }]);
         } else if (d.type === "input_json_delta" && typeof d.partial_json === "string") {
           const idx = toolIndex.get(data.index ?? -1);
           if (idx !== undefined && d.partial_json !== "") {
@@ -396,7 +428,8 @@ export async function* translateAnthropicStream(events: AsyncIterable<SseEvent>,
         if (reason !== undefined && reason !== null && !finished) {
           yield* start();
           finished = true;
-          yield chunk(head, [{ index: 0, delta: {}, finish_reason: mapStopReason(reason) }]);
+          const finish = jsonTool && reason === "tool_use" ? "stop" : mapStopReason(reason);
+          yield chunk(head, [{ index: 0, delta: {}, finish_reason: finish }]);
         }
         break;
       }

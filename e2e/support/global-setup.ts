@@ -1,0 +1,5 @@
+import { ensureBuild } from "../../scripts/lib/ensure-build";
+
+export default function globalSetup() {
+  ensureBuild();
+}
