@@ -3,6 +3,7 @@
 import "server-only";
 import type { HelixConfig, ModelEntry } from "@/lib/config/schema";
 import { env, readNamedSecret, type Env } from "@/lib/env";
+import { defaultApiBase, defaultApiKey } from "@/lib/providers/registry";
 import { ModelNotFoundError } from "@/lib/errors";
 import type { ProviderId, ProviderTarget } from "@/lib/providers/types";
 
@@ -28,22 +29,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const providerListsMatch: Same<ModelEntry["provider"], ProviderId> = true;
 void providerListsMatch;
 
-interface ProviderDefaults {
-  base?: string;
-  baseEnv?: "OPENAI_BASE_URL" | "ANTHROPIC_BASE_URL" | "GEMINI_BASE_URL" | "GROQ_BASE_URL";
-  keyEnv?: "OPENAI_API_KEY" | "ANTHROPIC_API_KEY" | "GOOGLE_API_KEY" | "GROQ_API_KEY";
-}
-
-// openai-compatible has neither: there is no public default server, and sending e.g. the OpenAI
-// key to an arbitrary server would leak it.
-const PROVIDERS: Record<ProviderId, ProviderDefaults> = {
-  openai: { base: "https://api.openai.com/v1", baseEnv: "OPENAI_BASE_URL", keyEnv: "OPENAI_API_KEY" },
-  anthropic: { base: "https://api.anthropic.com", baseEnv: "ANTHROPIC_BASE_URL", keyEnv: "ANTHROPIC_API_KEY" },
-  gemini: { base: "https://generativelanguage.googleapis.com", baseEnv: "GEMINI_BASE_URL", keyEnv: "GOOGLE_API_KEY" },
-  groq: { base: "https://api.groq.com/openai/v1", baseEnv: "GROQ_BASE_URL", keyEnv: "GROQ_API_KEY" },
-  "openai-compatible": {},
-};
-
 const EXPLICIT_PREFIX = /^(openai|anthropic|gemini|groq)\/(.+)$/;
 
 /** Which provider serves a model name that is not in model_list (undefined: none). */
@@ -61,16 +46,15 @@ export function providerForModelName(name: string): { provider: ProviderId; upst
 const stripSlashes = (url: string) => url.replace(/\/+$/, "");
 
 function makeTarget(
-  e: Env,
   modelName: string,
   provider: ProviderId,
   upstreamModel: string,
   entry?: Pick<ModelEntry, "api_base" | "api_key_env" | "headers">,
 ): ResolvedTarget {
-  const d = PROVIDERS[provider];
   // The schema guarantees api_base for openai-compatible, so "" cannot happen for a valid config.
-  const base = entry?.api_base ?? (d.baseEnv ? e[d.baseEnv] : undefined) ?? d.base ?? "";
-  const apiKey = (entry?.api_key_env ? readNamedSecret(entry.api_key_env) : undefined) ?? (d.keyEnv ? e[d.keyEnv] : undefined);
+  // openai-compatible has no default key: sending e.g. the OpenAI key to an arbitrary server would leak it.
+  const base = entry?.api_base ?? defaultApiBase(provider) ?? "";
+  const apiKey = (entry?.api_key_env ? readNamedSecret(entry.api_key_env) : undefined) ?? defaultApiKey(provider);
   const target: ResolvedTarget = { provider, upstreamModel, apiBase: stripSlashes(base), modelName };
   if (apiKey !== undefined) target.apiKey = apiKey;
   if (entry && Object.keys(entry.headers).length > 0) target.headers = { ...entry.headers };
@@ -98,7 +82,7 @@ function buildIndex(cfg: HelixConfig, e: Env): ModelIndex {
   }
   const targets = new Map<ModelEntry, ResolvedTarget>();
   for (const entry of cfg.model_list) {
-    targets.set(entry, makeTarget(e, entry.model_name, entry.provider, entry.model, entry));
+    targets.set(entry, makeTarget(entry.model_name, entry.provider, entry.model, entry));
   }
 
   // Depth first: falling back to B means "whatever requesting B would do", B's fallbacks included.
@@ -159,7 +143,7 @@ export function resolveModel(name: string, cfg: HelixConfig): ResolvedModel {
   if (chain) return { requested: name, chain: [...chain] };
   const p = providerForModelName(name);
   if (!p) throw new ModelNotFoundError(name);
-  return { requested: name, chain: [makeTarget(idx.env, name, p.provider, p.upstreamModel)] };
+  return { requested: name, chain: [makeTarget(name, p.provider, p.upstreamModel)] };
 }
 
 /** The configured model names (deduplicated, file order) with the provider of their first deployment. */

@@ -2,6 +2,7 @@
 // Lookups are cached in the KeyValueStore so authenticating a request costs one KV get, and
 // revocation rewrites that cache entry so every instance sharing the Redis rejects the key at once.
 import "server-only";
+import { logger } from "@/lib/observability/logger";
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getDb } from "./db";
@@ -356,7 +357,7 @@ function defaultStore(): ApiKeyStore {
   return (g[GLOBAL_KEY] ??= new ApiKeyStore({
     db: getDb,
     kv: getKv,
-    log: (m) => console.warn(`[helix:api-keys] ${m}`),
+    log: (m) => logger().warn({ component: "api-keys" }, m),
   }));
 }
 

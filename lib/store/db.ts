@@ -1,6 +1,7 @@
 // The database: PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite (with pgvector) in
 // HELIX_DATA_DIR. Either way migrations are applied before anyone gets a client.
 import "server-only";
+import { logger } from "@/lib/observability/logger";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -223,7 +224,7 @@ export function getDb(): Promise<PrismaClient> {
   const s = state();
   if (!s.handle) {
     const { opts } = configured();
-    const opening = openDb({ ...opts, log: (m) => console.warn(`[helix:db] ${m}`) });
+    const opening = openDb({ ...opts, log: (m) => logger().info({ component: "db" }, m) });
     s.handle = opening;
     opening.then(
       (h) => {

@@ -1,6 +1,7 @@
 // Small shared key-value state (auth cache now; counters and more later). Redis when REDIS_URL is
 // set so every instance sees the same values; an in-process map otherwise (single instance).
 import "server-only";
+import { logger } from "@/lib/observability/logger";
 import { env } from "@/lib/env";
 import { MemoryKv } from "./kv-memory";
 import { RedisKv } from "./kv-redis";
@@ -38,7 +39,7 @@ export function getKv(): KeyValueStore {
   if (!s.kv) {
     const url = env().REDIS_URL;
     s.kv = url
-      ? new RedisKv({ url, onError: (m) => console.warn(`[helix:redis] ${m}`) })
+      ? new RedisKv({ url, onError: (m) => logger().warn({ component: "redis" }, m) })
       : new MemoryKv();
   }
   return s.kv;

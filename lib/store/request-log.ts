@@ -2,6 +2,7 @@
 // database is down rows stay queued (bounded) and are retried with backoff, so none is lost while
 // the process lives; graceful shutdown awaits flushRequestLogs().
 import "server-only";
+import { logger } from "@/lib/observability/logger";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { getDb } from "./db";
@@ -336,7 +337,7 @@ function writer(): RequestLogWriter {
     } catch {
       // enqueue must never throw; a bad environment is reported at start by startHelix().
     }
-    w = new RequestLogWriter({ db: getDb, flushMs, log: (m) => console.warn(`[helix:request-log] ${m}`) });
+    w = new RequestLogWriter({ db: getDb, flushMs, log: (m) => logger().warn({ component: "request-log" }, m) });
     g[GLOBAL_KEY] = w;
   }
   return w;
