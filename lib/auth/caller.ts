@@ -52,7 +52,7 @@ export async function resolveCaller(request: Request): Promise<Caller> {
     };
   }
   if (masterKey) throw new AuthenticationError("Invalid API key. Use the master key or a virtual key created with POST /helix/keys.");
-  return { kind: "anonymous-local", keyHash: sha256(token), models: [] };
+  return { kind: "anonymous-local", keyHash: sha256(token), models: [], passThroughKey: token };
 }
 
 /** Admin routes: the master key, or any key in local mode (no MASTER_KEY configured). */

@@ -16,6 +16,11 @@ export interface Caller {
   orgId?: string;
   /** Allowed models; empty = all. */
   models: string[];
+  /**
+   * Local mode only: the caller's own key, forwarded to providers that have no key configured, so
+   * Helix can sit in front of a developer's own provider key. Never set for master or virtual keys.
+   */
+  passThroughKey?: string;
 }
 
 /** One try against one upstream deployment (retries and fallbacks each count). */

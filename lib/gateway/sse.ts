@@ -37,21 +37,25 @@ export function sseBody(
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done, value } = await it.next();
-        if (done) {
-          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
-          controller.close();
-          end({});
+        // Loop until one event is enqueued: a pull that enqueues nothing is not called again.
+        for (;;) {
+          const { done, value } = await it.next();
+          if (done) {
+            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.close();
+            end({});
+            return;
+          }
+          const chunk: ChatCompletionChunk = value;
+          if (chunk.usage) ctx.usage = chunk.usage;
+          if (keepText) for (const c of chunk.choices) text += c.delta.content ?? "";
+          if (!includeUsage) {
+            if (chunk.choices.length === 0) continue; // the usage-only chunk the client did not ask for
+            if (chunk.usage) chunk.usage = undefined;
+          }
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
           return;
         }
-        const chunk: ChatCompletionChunk = value;
-        if (chunk.usage) ctx.usage = chunk.usage;
-        if (keepText) for (const c of chunk.choices) text += c.delta.content ?? "";
-        if (!includeUsage) {
-          if (chunk.choices.length === 0) return; // the usage-only chunk the client did not ask for
-          if (chunk.usage) chunk.usage = undefined;
-        }
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
       } catch (err) {
         if (ended) return;
         const e = toHelixError(err);

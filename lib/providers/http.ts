@@ -219,7 +219,7 @@ class Exchange {
         this.finish();
       }
     };
-    const self = this;
+    const classify = (err: unknown) => this.classify(err, true);
 
     async function* iterate(): AsyncGenerator<SseEvent> {
       const queue: SseEvent[] = [];
@@ -249,7 +249,7 @@ class Exchange {
         while (queue.length > 0) yield queue.shift()!;
       } catch (err) {
         if (idle && !opts.signal.aborted) throw idle;
-        throw self.classify(err, true);
+        throw classify(err);
       } finally {
         close();
       }

@@ -13,5 +13,7 @@ export async function route(ctx: GatewayContext): Promise<void> {
       code: "model_not_allowed",
     });
   }
-  ctx.chain = resolveModel(model, ctx.config).chain;
+  const chain = resolveModel(model, ctx.config).chain;
+  const own = ctx.caller?.passThroughKey;
+  ctx.chain = own ? chain.map((t) => (t.apiKey ? t : { ...t, apiKey: own })) : chain;
 }
