@@ -16,7 +16,10 @@ const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "16" },
-    warmup: { type: "string", default: "300" },
+    warmup: { type: "string", default: "1000" },
+    // Production mode: request logs go to this PostgreSQL instead of the embedded PGlite.
+    "database-url": { type: "string" },
+    "redis-url": { type: "string" },
   },
 });
 const REQUESTS = Number(values.requests);
@@ -96,7 +99,14 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "helix-bench-"));
   let helix: HelixServer | undefined;
   try {
-    helix = await startHelix({ OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-fake", HELIX_DATA_DIR: dir, HELIX_LOG_FLUSH_MS: "500" });
+    helix = await startHelix({
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      OPENAI_API_KEY: "sk-fake",
+      HELIX_DATA_DIR: dir,
+      HELIX_LOG_FLUSH_MS: "500",
+      DATABASE_URL: values["database-url"],
+      REDIS_URL: values["redis-url"],
+    });
     const rows: Array<{ mode: string; direct: Result; helix: Result }> = [];
     for (const stream of [false, true]) {
       const body = chatBody(stream);
@@ -107,7 +117,8 @@ async function main() {
       rows.push({ mode: stream ? "stream" : "non-stream", direct: await measure(direct, body, REQUESTS), helix: await measure(viaHelix, body, REQUESTS) });
     }
     const fmt = (n: number) => n.toFixed(2);
-    console.log(`\nHelix overhead — ${REQUESTS} requests per path, concurrency ${CONCURRENCY}, fake upstream on loopback\n`);
+    const mode = values["database-url"] ? "PostgreSQL" : "embedded PGlite";
+    console.log(`\nHelix overhead — ${REQUESTS} requests per path, concurrency ${CONCURRENCY}, ${mode}, fake upstream on loopback\n`);
     console.log("| mode | direct p50 ms | helix p50 ms | added p50 ms | direct p99 ms | helix p99 ms | added p99 ms | direct req/s | helix req/s | helix/direct req/s |");
     console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) {

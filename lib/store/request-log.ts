@@ -212,9 +212,7 @@ export class RequestLogWriter {
     let db: PrismaClient | undefined;
     try {
       db = await this.db();
-      // skipDuplicates: a retry after an ambiguous failure (committed, reply lost) is harmless.
-      const res = await db.requestLog.createMany({ data: batch, skipDuplicates: true });
-      this.written += res.count;
+      this.written += await insertRows(db, batch);
       this.consecutiveFailures = 0;
       return true;
     } catch (err) {
@@ -252,8 +250,7 @@ export class RequestLogWriter {
     let rejected = 0;
     for (const row of batch) {
       try {
-        const res = await db.requestLog.createMany({ data: [row], skipDuplicates: true });
-        this.written += res.count;
+        this.written += await insertRows(db, [row]);
       } catch (err) {
         rejected++;
         this.dropped++;
@@ -273,6 +270,57 @@ export class RequestLogWriter {
       this.log(`request log queue full (${this.maxQueued} rows): dropped the oldest, ${this.dropped} dropped so far`);
     }
   }
+}
+
+// Column order of the bulk insert: [column, postgres array type, row field].
+const COLUMNS: ReadonlyArray<readonly [string, string, keyof Row]> = [
+  ["id", "text", "id"],
+  ["created_at", "timestamp(3)", "createdAt"],
+  ["endpoint", "text", "endpoint"],
+  ["api_key_id", "text", "apiKeyId"],
+  ["key_hash", "text", "keyHash"],
+  ["user_id", "text", "userId"],
+  ["team_id", "text", "teamId"],
+  ["org_id", "text", "orgId"],
+  ["end_user", "text", "endUser"],
+  ["requested_model", "text", "requestedModel"],
+  ["served_model", "text", "servedModel"],
+  ["provider", "text", "provider"],
+  ["status", "int4", "status"],
+  ["error_type", "text", "errorType"],
+  ["error_message", "text", "errorMessage"],
+  ["stream", "bool", "stream"],
+  ["cache_status", "text", "cacheStatus"],
+  ["attempts", "int4", "attempts"],
+  ["latency_ms", "int4", "latencyMs"],
+  ["upstream_latency_ms", "int4", "upstreamLatencyMs"],
+  ["ttft_ms", "int4", "ttftMs"],
+  ["input_tokens", "int4", "inputTokens"],
+  ["output_tokens", "int4", "outputTokens"],
+  ["prompt", "jsonb", "prompt"],
+  ["response", "jsonb", "response"],
+];
+
+// One parameter per column (arrays unnested by Postgres), not per value: Prisma's createMany costs
+// ~0.15 ms of event-loop time per row, which stalled every request during a flush.
+// ON CONFLICT DO NOTHING: a retry after an ambiguous failure (committed, reply lost) is harmless.
+const INSERT_SQL =
+  `INSERT INTO request_logs (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
+  `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => (t === "jsonb" ? `$${i + 1}::text[]::jsonb[]` : `$${i + 1}::${t}[]`)).join(", ")}) ` +
+  `ON CONFLICT (id) DO NOTHING`;
+
+async function insertRows(db: PrismaClient, rows: Row[]): Promise<number> {
+  const params = COLUMNS.map(([, type, field]) =>
+    rows.map((r) => {
+      const v = r[field];
+      if (type === "jsonb") return v === undefined || v === null ? null : JSON.stringify(v);
+      // UTC text: the column is timestamp without time zone holding UTC, as Prisma writes it; a Date
+      // would be sent in the server's local zone and the offset dropped by the cast.
+      if (v instanceof Date) return v.toISOString();
+      return v ?? null;
+    }),
+  );
+  return db.$executeRawUnsafe(INSERT_SQL, ...params);
 }
 
 function toRow(e: RequestLogEntry): Row {
