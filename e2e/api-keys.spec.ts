@@ -108,6 +108,8 @@ test("a key limited to some models gets 403 for others", async () => {
   await c.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ok" }] });
   const err = await c.chat.completions.create({ model: "claude-3-5-haiku-latest", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
   expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+  expect((await c.models.list()).data.map((m) => m.id)).toEqual(["gpt-4o-mini"]);
+  await expect(c.models.retrieve("claude-3-5-haiku-latest")).rejects.toMatchObject({ status: 404 });
 });
 
 test("readiness reports Postgres and Redis", async () => {

@@ -5,6 +5,10 @@ import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import { flushRequestLogs } from "@/lib/store/request-log";
 import { logger } from "@/lib/observability/logger";
+import { drained, inFlightRequests } from "@/lib/gateway/in-flight";
+
+// Kubernetes' default terminationGracePeriodSeconds is 30: finish well inside it.
+const SHUTDOWN_GRACE_MS = 25_000;
 
 const g = globalThis as unknown as { __helixStarted?: boolean };
 
@@ -27,10 +31,22 @@ export async function startHelix(): Promise<void> {
       "MASTER_KEY is not set: every API key is accepted and attributed by its hash, and the admin API is open to any key. Set MASTER_KEY before exposing this gateway.",
     );
   }
-  // Flush buffered request logs before the process exits (SIGTERM from Docker/Kubernetes).
+  // Graceful shutdown (SIGTERM from Docker/Kubernetes): let in-flight requests and streams finish,
+  // then write buffered request logs, then exit. Next's own handler is off (NEXT_MANUAL_SIG_HANDLE,
+  // set by scripts/start.ts): it would exit before the logs are written.
+  let shuttingDown = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      void flushRequestLogs()
+    // `on`, not `once`: a second signal (Ctrl+C reaches both npm and Next) must not kill the drain.
+    process.on(signal, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      log.info({ signal, inFlight: inFlightRequests() }, "shutting down: draining requests");
+      void drained(SHUTDOWN_GRACE_MS)
+        .then((clean) => {
+          if (!clean) log.warn({ inFlight: inFlightRequests() }, "shutdown grace period over with requests still in flight");
+          return flushRequestLogs();
+        })
+        .then((stats) => log.info(stats, "request logs flushed"))
         .catch((err: unknown) => log.error({ err }, "final log flush failed"))
         .finally(() => process.exit(0));
     });

@@ -7,6 +7,10 @@ import { ensureBuild } from "./lib/ensure-build";
 const e = env();
 ensureBuild();
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const child = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT), "-H", e.HOST], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
+const child = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT), "-H", e.HOST], {
+  stdio: "inherit",
+  // Helix drains requests and flushes logs on SIGTERM itself (lib/startup.ts).
+  env: { NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true", ...process.env },
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

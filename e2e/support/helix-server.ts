@@ -40,6 +40,7 @@ export async function startHelix(env: Record<string, string | undefined> = {}): 
   childEnv.HELIX_LOG_FLUSH_MS = "50";
   childEnv.NODE_ENV = "production";
   childEnv.NEXT_TELEMETRY_DISABLED = "1";
+  childEnv.NEXT_MANUAL_SIG_HANDLE = "true";
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
   const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,

@@ -5,6 +5,7 @@ import { logger } from "@/lib/observability/logger";
 import { createContext, type Endpoint, type GatewayContext, type GatewayResult } from "./context";
 import { runPipeline } from "./pipeline";
 import { recordRequest } from "./record";
+import { requestStarted } from "./in-flight";
 import { sseBody } from "./sse";
 
 function baseHeaders(ctx: GatewayContext): Record<string, string> {
@@ -56,6 +57,7 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
 export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promise<Response> {
   return async (request) => {
     const ctx = createContext(request, endpoint, getConfig());
+    requestStarted();
     const onClientGone = () => ctx.abort.abort(new DOMException("client disconnected", "AbortError"));
     request.signal.addEventListener("abort", onClientGone, { once: true });
     try {

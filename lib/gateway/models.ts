@@ -1,6 +1,7 @@
 import "server-only";
 import { resolveCaller } from "@/lib/auth/caller";
 import { getConfig } from "@/lib/config/loader";
+import { ModelNotFoundError } from "@/lib/errors";
 import { listModels, resolveModel } from "@/lib/routing/resolve-model";
 import type { ModelObject } from "./openai-contract";
 
@@ -16,7 +17,9 @@ export async function listModelsResponse(request: Request): Promise<{ object: "l
 
 /** GET /v1/models/{id}: any model this gateway can route (configured or by provider prefix). */
 export async function getModelResponse(request: Request, id: string): Promise<ModelObject> {
-  await resolveCaller(request);
+  const caller = await resolveCaller(request);
+  // A model this key may not use does not exist for it (as in the list).
+  if (caller.models.length > 0 && !caller.models.includes(id)) throw new ModelNotFoundError(id);
   const { chain } = resolveModel(id, getConfig());
   return { id, object: "model", created: CREATED, owned_by: chain[0].provider };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { HelixError } from "@/lib/errors";
 import { enqueueRequestLog } from "@/lib/store/request-log";
 import { elapsedMs, type GatewayContext } from "./context";
+import { requestFinished } from "./in-flight";
 
 export interface Outcome {
   status: number;
@@ -10,8 +11,12 @@ export interface Outcome {
   clientDisconnected?: boolean;
 }
 
-/** Queues the request's log row. Synchronous and in memory: the database write happens in batches later. */
+/**
+ * Queues the request's log row and marks it finished. Called exactly once per request (for streams,
+ * after the last byte). Synchronous and in memory: the database write happens in batches later.
+ */
 export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
+  requestFinished();
   const storePrompts = ctx.config.helix_settings.general.store_prompts;
   const stream = ctx.chatRequest?.stream === true;
   enqueueRequestLog({
