@@ -1,5 +1,8 @@
 // The newcomer's path: no database, no Redis, no MASTER_KEY, no provider key — only
 // OPENAI_BASE_URL. The caller's own key is forwarded to the provider that has none configured.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { test, expect } from "@playwright/test";
 import OpenAI from "openai";
 import { startHelix, type HelixServer } from "./support/helix-server";
@@ -26,4 +29,13 @@ test("a chat completion works with only OPENAI_BASE_URL set", async () => {
   expect(fake.requests.at(-1)!.headers.authorization).toBe("Bearer sk-my-own-openai-key");
   const ready = await fetch(`${helix.url}/health/readiness`);
   expect(((await ready.json()) as { checks: { database: { kind: string } } }).checks.database.kind).toBe("pglite");
+});
+
+test("a bad config stops the server at start with the file, line and column", async () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "helix-bad-")), "helix.yaml");
+  writeFileSync(file, "helix_settings:\n  gateway:\n    num_retrys: 2\n");
+  const err = await startHelix({ HELIX_CONFIG: file }).catch((e: Error) => e);
+  expect(err).toBeInstanceOf(Error);
+  expect((err as Error).message).toContain("helix exited with 1");
+  expect((err as Error).message).toContain(`${file}:3:5 helix_settings.gateway.num_retrys: unknown key "num_retrys"; did you mean "num_retries"?`);
 });

@@ -19,6 +19,18 @@ const g = globalThis as unknown as { __helixStarted?: boolean };
 export async function startHelix(): Promise<void> {
   if (g.__helixStarted) return;
   g.__helixStarted = true;
+  try {
+    await start();
+  } catch (err) {
+    // A server that cannot work must not stay up looking healthy: say why and exit.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`\nHelix cannot start:\n${message}\n\n`);
+    logger().fatal({ err }, "helix cannot start");
+    process.exit(1);
+  }
+}
+
+async function start(): Promise<void> {
   const log = logger();
   const e = env();
   getConfig();
