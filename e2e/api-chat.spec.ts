@@ -191,6 +191,7 @@ test.describe("errors", () => {
   test("schema violation → 400 naming the field", async () => {
     const missing = await raw(JSON.stringify({ model: "gpt-4o-mini" }));
     expect(missing.status).toBe(400);
+    expect(missing.json.error.type).toBe("invalid_request_error");
     expect(missing.json.error.param).toBe("messages");
     const wrong = await raw(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }], temperature: "hot" }));
     expect(wrong.status).toBe(400);
@@ -203,6 +204,7 @@ test.describe("errors", () => {
   test("unknown model → 404 model_not_found", async () => {
     const err = await client.chat.completions.create({ model: "totally-unknown", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(err.type).toBe("invalid_request_error");
     expect(err.code).toBe("model_not_found");
   });
 
@@ -216,17 +218,24 @@ test.describe("errors", () => {
     const big = "x".repeat(250_000);
     const { status, json } = await raw(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: big }] }));
     expect(status).toBe(413);
+    expect(json.error.type).toBe("invalid_request_error");
     expect(json.error.code).toBe("request_too_large");
   });
 
   test("upstream 4xx is passed through with the provider's message", async () => {
     // The fake answers 404 for this model name, in each provider's own error shape.
-    for (const model of ["gpt-4o-mini", "claude-3-5-haiku-latest"]) {
+    // The provider's own message (in its own error shape upstream), not a generic one from the gateway.
+    const expected: Record<string, string> = {
+      "gpt-4o-mini": "Invalid request.",
+      "claude-3-5-haiku-latest": "Fake upstream error 400 (invalid_request_error).",
+    };
+    for (const [model, message] of Object.entries(expected)) {
       const err = await client.chat.completions
         .create({ model, messages: [{ role: "user", content: "[[status:400]] bad" }] })
         .catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-      expect(err.message.length).toBeGreaterThan(0);
+      expect(err.type).toBe("invalid_request_error");
+      expect(err.error.message).toBe(message);
     }
   });
 
@@ -246,6 +255,7 @@ test.describe("errors", () => {
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "[[delay:4000]] slow" }] })
       .catch((e) => e);
     expect(err.status).toBe(504);
+    expect(err.type).toBe("timeout_error");
   });
 
   test("upstream 5xx is retried and then succeeds", async () => {
@@ -305,7 +315,7 @@ test.describe("errors", () => {
     );
     let n = 0;
     await (async () => {
-      for await (const _ of stream) if (++n === 3) controller.abort();
+      for await (const chunk of stream) if (chunk && ++n === 3) controller.abort();
     })().catch(() => {});
     await expect.poll(aborted, { timeout: 5000 }).toBeGreaterThan(before);
   });

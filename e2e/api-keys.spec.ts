@@ -124,9 +124,9 @@ test("every request is logged, streams included, with tokens", async () => {
   const c = new OpenAI({ baseURL: b.baseURL, apiKey: MASTER, maxRetries: 0 });
   const before = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM request_logs"))[0].n;
   const stream = await c.chat.completions.create({ model: "claude-3-5-haiku-latest", stream: true, messages: [{ role: "user", content: "count me" }] });
-  for await (const _ of stream) {
-    /* drain */
-  }
+  let chunks = 0;
+  for await (const chunk of stream) if (chunk) chunks++;
+  expect(chunks).toBeGreaterThan(0);
   await c.chat.completions.create({ model: "totally-unknown", messages: [{ role: "user", content: "x" }] }).catch(() => {});
   await expect.poll(async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM request_logs"))[0].n, { timeout: 5000 }).toBe(before + 2);
   const last = await db.query<Record<string, unknown>>("SELECT status, stream, output_tokens, ttft_ms FROM request_logs ORDER BY created_at DESC LIMIT 2");
@@ -135,4 +135,22 @@ test("every request is logged, streams included, with tokens", async () => {
   expect(Number(streamed.output_tokens)).toBeGreaterThan(0);
   expect(streamed.ttft_ms).not.toBeNull();
   expect(last.find((l) => l.stream === false)!.status).toBe(404);
+});
+
+test("a client that disconnects mid-stream is logged as 499", async () => {
+  const c = new OpenAI({ baseURL: a.baseURL, apiKey: MASTER, maxRetries: 0 });
+  const controller = new AbortController();
+  const stream = await c.chat.completions.create(
+    { model: "gpt-4o-mini", stream: true, user: "leaver", messages: [{ role: "user", content: "[[words:100]] [[chunk-delay:30]] bye" }] },
+    { signal: controller.signal },
+  );
+  let n = 0;
+  await (async () => {
+    for await (const chunk of stream) if (chunk && ++n === 3) controller.abort();
+  })().catch(() => {});
+  await expect
+    .poll(async () => (await db.query<{ status: number; error_type: string }>("SELECT status, error_type FROM request_logs WHERE end_user = 'leaver'"))[0], {
+      timeout: 5000,
+    })
+    .toEqual({ status: 499, error_type: "client_disconnected" });
 });

@@ -39,3 +39,27 @@ test("a bad config stops the server at start with the file, line and column", as
   expect((err as Error).message).toContain("helix exited with 1");
   expect((err as Error).message).toContain(`${file}:3:5 helix_settings.gateway.num_retrys: unknown key "num_retrys"; did you mean "num_retries"?`);
 });
+
+test("embedded mode keeps its data across a restart", async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "helix-restart-"));
+  const env = { OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-fake", MASTER_KEY: "sk-master-restart", HELIX_DATA_DIR: dataDir };
+  const first = await startHelix(env);
+  const created = await fetch(`${first.url}/helix/keys`, {
+    method: "POST",
+    headers: { authorization: "Bearer sk-master-restart", "content-type": "application/json" },
+    body: JSON.stringify({ name: "survives" }),
+  });
+  const { key } = (await created.json()) as { key: string };
+  await first.stop();
+
+  const second = await startHelix(env);
+  try {
+    const client = new OpenAI({ baseURL: second.baseURL, apiKey: key, maxRetries: 0 });
+    const r = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "after restart" }] });
+    expect(r.choices[0].message.content).toBe("Echo: after restart");
+    const listed = await fetch(`${second.url}/helix/keys`, { headers: { authorization: "Bearer sk-master-restart" } });
+    expect(((await listed.json()) as { data: Array<{ name: string }> }).data.map((k) => k.name)).toContain("survives");
+  } finally {
+    await second.stop();
+  }
+});

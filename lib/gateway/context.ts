@@ -70,9 +70,14 @@ export interface GatewayContext {
   responseHeaders: Record<string, string>;
 }
 
+/** `req_` + 32 hex chars; sent as x-helix-request-id and used as the request log's id. */
+export function newRequestId(): string {
+  return `req_${crypto.randomUUID().replace(/-/g, "")}`;
+}
+
 export function createContext(request: Request, endpoint: Endpoint, config: HelixConfig): GatewayContext {
   return {
-    requestId: `req_${crypto.randomUUID().replace(/-/g, "")}`,
+    requestId: newRequestId(),
     endpoint,
     request,
     receivedAt: new Date(),

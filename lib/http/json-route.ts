@@ -1,6 +1,7 @@
 import "server-only";
 import { errorResponse, toHelixError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
+import { newRequestId } from "@/lib/gateway/context";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response | unknown>;
 
@@ -10,14 +11,16 @@ type Handler<C> = (request: Request, context: C) => Promise<Response | unknown>;
  */
 export function jsonRoute<C = unknown>(handler: Handler<C>): (request: Request, context: C) => Promise<Response> {
   return async (request, context) => {
+    const requestId = newRequestId();
     try {
       const out = await handler(request, context);
-      if (out instanceof Response) return out;
-      return Response.json(out);
+      const response = out instanceof Response ? out : Response.json(out);
+      response.headers.set("x-helix-request-id", requestId);
+      return response;
     } catch (raw) {
       const err = toHelixError(raw);
-      if (err.status >= 500) logger().error({ err: raw, path: new URL(request.url).pathname }, "route failed");
-      return errorResponse(err);
+      if (err.status >= 500) logger().error({ err: raw, requestId, path: new URL(request.url).pathname }, "route failed");
+      return errorResponse(err, { "x-helix-request-id": requestId });
     }
   };
 }
