@@ -22,7 +22,17 @@ helix_settings:
     retry_backoff_max_ms: 1000
     max_retry_after_ms: 5000
     timeouts: {connect_ms: 1000, first_byte_ms: 2000, stream_idle_ms: 3000}
-  semantic_cache: {enabled: false, similarity_threshold: 0.95, embedding_model: "bge-small", ttl: 60}
+  cache: {enabled: false, ttl: 30, scope: global, max_memory_bytes: 1000, max_entry_bytes: 100}
+  semantic_cache:
+    enabled: false
+    similarity_threshold: 0.95
+    thresholds: {gpt-4o: 0.97}
+    embedding_model: "bge-small"
+    ttl: 60
+    max_temperature: 0.5
+    skip_tool_requests: false
+    guard: false
+    vector_store: memory
   pii_protection: {enabled: false, strict_mode: false, entities: [us_ssn, IBAN_CODE], action: tokenize}
   cost_optimization: {enabled: false, model_swapping: false, budget_alerts: false}
   dashboard: {enabled: false, port: 9000, refresh_interval: 30}
@@ -50,7 +60,18 @@ describe("parseConfig", () => {
         max_retry_after_ms: 5000,
         timeouts: { connect_ms: 1000, first_byte_ms: 2000, stream_idle_ms: 3000 },
       },
-      semantic_cache: { enabled: false, similarity_threshold: 0.95, embedding_model: "bge-small", ttl: 60 },
+      cache: { enabled: false, ttl: 30, scope: "global", max_memory_bytes: 1000, max_entry_bytes: 100 },
+      semantic_cache: {
+        enabled: false,
+        similarity_threshold: 0.95,
+        thresholds: { "gpt-4o": 0.97 },
+        embedding_model: "bge-small",
+        ttl: 60,
+        max_temperature: 0.5,
+        skip_tool_requests: false,
+        guard: false,
+        vector_store: "memory",
+      },
       pii_protection: { enabled: false, strict_mode: false, entities: ["US_SSN", "IBAN_CODE"], action: "tokenize" },
       cost_optimization: { enabled: false, model_swapping: false, budget_alerts: false },
       dashboard: { enabled: false, port: 9000, refresh_interval: 30 },
@@ -81,7 +102,18 @@ describe("parseConfig", () => {
           max_retry_after_ms: 30_000,
           timeouts: { connect_ms: 10_000, first_byte_ms: 600_000, stream_idle_ms: 120_000 },
         },
-        semantic_cache: { enabled: true, similarity_threshold: 0.88, embedding_model: "all-MiniLM-L6-v2", ttl: 2_592_000 },
+        cache: { enabled: true, ttl: 2_592_000, scope: "tenant", max_memory_bytes: 268_435_456, max_entry_bytes: 1_048_576 },
+        semantic_cache: {
+          enabled: true,
+          similarity_threshold: 0.88,
+          thresholds: {},
+          embedding_model: "all-MiniLM-L6-v2",
+          ttl: 2_592_000,
+          max_temperature: 1,
+          skip_tool_requests: true,
+          guard: true,
+          vector_store: "auto",
+        },
         pii_protection: {
           enabled: true,
           strict_mode: true,

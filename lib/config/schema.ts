@@ -47,12 +47,37 @@ const GatewaySchema = section({
   message: "must be at least retry_backoff_ms",
 });
 
+export const CACHE_SCOPES = ["tenant", "global"] as const;
+export const VECTOR_STORES = ["auto", "pgvector", "redis", "memory"] as const;
+
+/** The exact cache (identical requests) and what both caches share. */
+const CacheSchema = section({
+  enabled: z.boolean().default(true),
+  /** Seconds an answer lives. */
+  ttl: int(1).default(2_592_000),
+  /** tenant: entries are shared only within a key's team (or the key itself); global: by all keys. */
+  scope: z.enum(CACHE_SCOPES).default("tenant"),
+  /** In-process store: bytes of cached answers kept (least recently used dropped beyond it). */
+  max_memory_bytes: int(1).default(256 * 1024 * 1024),
+  /** Answers larger than this (bytes of JSON) are not cached. */
+  max_entry_bytes: int(1).default(1024 * 1024),
+});
+
 const SemanticCacheSchema = section({
   enabled: z.boolean().default(true),
   similarity_threshold: z.number().min(0).max(1).default(0.88),
+  /** Per requested model, overriding similarity_threshold. */
+  thresholds: z.record(z.string().min(1), z.number().min(0).max(1)).default({}),
   embedding_model: z.string().trim().min(1).default("all-MiniLM-L6-v2"),
   /** Seconds an entry lives. */
   ttl: int(1).default(2_592_000),
+  /** Requests sampled hotter than this want varied answers: no semantic lookup. */
+  max_temperature: z.number().min(0).max(2).default(1),
+  /** Requests that offer tools are answered semantically only when false. */
+  skip_tool_requests: z.boolean().default(true),
+  /** Veto hits whose prompts differ in numbers, negation or named entities. */
+  guard: z.boolean().default(true),
+  vector_store: z.enum(VECTOR_STORES).default("auto"),
 });
 
 const PiiProtectionSchema = section({
@@ -88,6 +113,7 @@ const DashboardSchema = section({
 const HelixSettingsSchema = section({
   general: GeneralSchema,
   gateway: GatewaySchema,
+  cache: CacheSchema,
   semantic_cache: SemanticCacheSchema,
   pii_protection: PiiProtectionSchema,
   cost_optimization: CostOptimizationSchema,
