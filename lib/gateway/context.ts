@@ -2,6 +2,7 @@ import "server-only";
 import type { HelixConfig } from "@/lib/config/schema";
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, Usage } from "./openai-contract";
 import type { ChunkStream, ProviderId, ProviderTarget } from "@/lib/providers/types";
+import type { CachedAnswer } from "@/lib/cache/cached-answer";
 
 export type Endpoint = "chat.completions" | "embeddings";
 
@@ -36,7 +37,24 @@ export interface Attempt {
 export type GatewayResult =
   | { kind: "chat"; completion: ChatCompletion }
   | { kind: "chat-stream"; stream: ChunkStream; includeUsage: boolean }
-  | { kind: "embeddings"; response: EmbeddingsResponse };
+  | { kind: "embeddings"; response: EmbeddingsResponse }
+  /** Answered from the cache: JSON to a plain request, replayed as SSE to a streaming one. */
+  | { kind: "cached"; answer: CachedAnswer };
+
+export type CacheStatus = "HIT" | "SEMANTIC_HIT" | "MISS" | "BYPASS";
+
+/** The caches' view of this request, set by the cache stages and used to store the answer. */
+export interface CacheState {
+  tenant: string;
+  /** Look the request up (false: `x-helix-cache: bypass|refresh` or caching off). */
+  read: boolean;
+  /** Store the answer (false: `bypass`, `no-store`, or caching off). */
+  write: boolean;
+  ttlSeconds: number;
+  exactKey?: string;
+  /** Set on a semantic hit. */
+  similarity?: number;
+}
 
 /** The one object that flows through every stage. */
 export interface GatewayContext {
@@ -66,7 +84,8 @@ export interface GatewayContext {
   usage?: Usage;
   /** Response text kept only when store_prompts is on. */
   responseBody?: unknown;
-  cacheStatus?: string;
+  cache?: CacheState;
+  cacheStatus?: CacheStatus;
   responseHeaders: Record<string, string>;
 }
 

@@ -3,16 +3,52 @@ import { errorResponse, toHelixError } from "@/lib/errors";
 import { getConfig } from "@/lib/config/loader";
 import { logger } from "@/lib/observability/logger";
 import { createContext, type Endpoint, type GatewayContext, type GatewayResult } from "./context";
-import { runPipeline } from "./pipeline";
-import { recordRequest } from "./record";
+import { finishRequest, runPipeline } from "./pipeline";
 import { requestStarted } from "./in-flight";
 import { sseBody } from "./sse";
+import { chunksForHit, completionForHit, completionFromChunks } from "@/lib/cache/cached-answer";
+import type { ChatCompletionChunk } from "./openai-contract";
+import type { ChunkStream } from "@/lib/providers/types";
 
 function baseHeaders(ctx: GatewayContext): Record<string, string> {
   const h: Record<string, string> = { "x-helix-request-id": ctx.requestId, ...ctx.responseHeaders };
   const model = ctx.served?.model ?? ctx.requestedModel;
   if (model) h["x-helix-model"] = model;
+  if (ctx.cacheStatus) h["x-helix-cache"] = ctx.cacheStatus;
+  if (ctx.cache?.similarity !== undefined) h["x-helix-similarity"] = ctx.cache.similarity.toFixed(4);
   return h;
+}
+
+function fromArray(chunks: ChatCompletionChunk[]): ChunkStream {
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield* chunks;
+    },
+  };
+}
+
+function sse(ctx: GatewayContext, stream: ChunkStream, includeUsage: boolean, collect: boolean): Response {
+  const body = sseBody(
+    ctx,
+    stream,
+    includeUsage,
+    (outcome) => {
+      const error = outcome.error === undefined ? undefined : toHelixError(outcome.error);
+      if (error) logger().warn({ requestId: ctx.requestId, err: error.message }, "stream ended with an error");
+      const completion = outcome.chunks ? completionFromChunks(outcome.chunks) : undefined;
+      finishRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected, completion });
+    },
+    { collect },
+  );
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      ...baseHeaders(ctx),
+    },
+  });
 }
 
 function json(ctx: GatewayContext, body: unknown): Response {
@@ -28,27 +64,25 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
     case "chat":
       ctx.usage = result.completion.usage;
       if (storePrompts) ctx.responseBody = result.completion.choices.map((c) => c.message);
-      recordRequest(ctx, { status: 200 });
+      finishRequest(ctx, { status: 200, completion: result.completion });
       return json(ctx, result.completion);
     case "embeddings":
       ctx.usage = { ...result.response.usage, completion_tokens: 0 };
-      recordRequest(ctx, { status: 200 });
+      finishRequest(ctx, { status: 200 });
       return json(ctx, result.response);
-    case "chat-stream": {
-      const body = sseBody(ctx, result.stream, result.includeUsage, (outcome) => {
-        const error = outcome.error === undefined ? undefined : toHelixError(outcome.error);
-        if (error) logger().warn({ requestId: ctx.requestId, err: error.message }, "stream ended with an error");
-        recordRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected });
-      });
-      return new Response(body, {
-        status: 200,
-        headers: {
-          "content-type": "text/event-stream; charset=utf-8",
-          "cache-control": "no-cache, no-transform",
-          "x-accel-buffering": "no",
-          ...baseHeaders(ctx),
-        },
-      });
+    case "chat-stream":
+      return sse(ctx, result.stream, result.includeUsage, ctx.cache?.write === true);
+    case "cached": {
+      ctx.served = { provider: result.answer.provider as NonNullable<GatewayContext["served"]>["provider"], model: result.answer.completion.model };
+      const req = ctx.chatRequest!;
+      if (req.stream) {
+        return sse(ctx, fromArray(chunksForHit(result.answer)), req.stream_options?.include_usage === true, false);
+      }
+      const completion = completionForHit(result.answer);
+      ctx.usage = completion.usage;
+      if (storePrompts) ctx.responseBody = completion.choices.map((c) => c.message);
+      finishRequest(ctx, { status: 200 });
+      return json(ctx, completion);
     }
   }
 }
@@ -66,7 +100,7 @@ export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promis
       const err = toHelixError(raw);
       const disconnected = ctx.abort.signal.aborted;
       if (err.status >= 500 && !disconnected) logger().error({ requestId: ctx.requestId, err: raw }, "request failed");
-      recordRequest(ctx, { status: err.status, error: err, clientDisconnected: disconnected });
+      finishRequest(ctx, { status: err.status, error: err, clientDisconnected: disconnected });
       return errorResponse(err, baseHeaders(ctx));
     }
   };

@@ -1,9 +1,13 @@
 import "server-only";
 import { InternalError } from "@/lib/errors";
+import { storeAnswer } from "@/lib/cache/store-answer";
+import type { ChatCompletion } from "./openai-contract";
 import type { GatewayContext, GatewayResult } from "./context";
+import { recordRequest, type Outcome } from "./record";
 import { authenticate } from "./stages/authenticate";
 import { validateRequest } from "./stages/validate-request";
 import { route } from "./stages/route";
+import { exactCache } from "./stages/exact-cache";
 import { callProvider } from "./stages/call-provider";
 
 type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
@@ -12,7 +16,7 @@ type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
  * The order of the request pipeline, and the only place that knows it (house rule 3).
  * A stage ends the request early by returning a result or throwing a HelixError.
  */
-const STAGES: readonly Stage[] = [authenticate, validateRequest, route, callProvider];
+const STAGES: readonly Stage[] = [authenticate, validateRequest, route, exactCache, callProvider];
 
 export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
   for (const stage of STAGES) {
@@ -20,4 +24,14 @@ export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
     if (result) return result;
   }
   throw new InternalError(new Error("pipeline ended without a result"));
+}
+
+/**
+ * After the response (for streams, after its last byte): keep a fresh answer in the cache, then
+ * queue the request's accounting and log row. Runs exactly once per request, never before the
+ * client has its answer.
+ */
+export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completion?: ChatCompletion }): void {
+  if (outcome.completion && !outcome.error && !outcome.clientDisconnected) storeAnswer(ctx, outcome.completion);
+  recordRequest(ctx, outcome);
 }

@@ -9,6 +9,8 @@ const encoder = new TextEncoder();
 export interface StreamOutcome {
   error?: unknown;
   clientDisconnected?: boolean;
+  /** Every chunk the upstream sent, when asked for (to cache the completed answer). */
+  chunks?: ChatCompletionChunk[];
 }
 
 /**
@@ -22,8 +24,10 @@ export function sseBody(
   stream: ChunkStream,
   includeUsage: boolean,
   onEnd: (outcome: StreamOutcome) => void,
+  opts: { collect?: boolean } = {},
 ): ReadableStream<Uint8Array> {
   const it = stream[Symbol.asyncIterator]();
+  const collected: ChatCompletionChunk[] | undefined = opts.collect ? [] : undefined;
   const keepText = ctx.config.helix_settings.general.store_prompts;
   let text = "";
   let ended = false;
@@ -43,17 +47,19 @@ export function sseBody(
           if (done) {
             controller.enqueue(encoder.encode("data: [DONE]\n\n"));
             controller.close();
-            end({});
+            end(collected ? { chunks: collected } : {});
             return;
           }
           const chunk: ChatCompletionChunk = value;
           if (chunk.usage) ctx.usage = chunk.usage;
+          collected?.push(chunk);
           if (keepText) for (const c of chunk.choices) text += c.delta.content ?? "";
+          let out = chunk;
           if (!includeUsage) {
             if (chunk.choices.length === 0) continue; // the usage-only chunk the client did not ask for
-            if (chunk.usage) chunk.usage = undefined;
+            if (chunk.usage) out = { ...chunk, usage: undefined }; // a copy: `collected` keeps the original
           }
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify(out)}\n\n`));
           return;
         }
       } catch (err) {

@@ -107,6 +107,14 @@ export class RedisKv implements KeyValueStore {
     }
   }
 
+  /**
+   * Any other command on the shared connection, with the same outage handling as get/set (waits
+   * for the first connection, fails fast with KvUnavailableError while Redis is down).
+   */
+  use<T>(command: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+    return this.run(command, () => fn(this.client));
+  }
+
   private async run<T>(command: string, fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new KvUnavailableError(`Redis client for ${this.where} is closed`);
     await this.awaitFirstConnection();

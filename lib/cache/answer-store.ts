@@ -1,0 +1,28 @@
+// Where cached answers live, keyed by the exact-cache hash. The semantic index points at the same
+// entries, so an answer is stored once however it is found.
+import "server-only";
+import type { CachedAnswer } from "./cached-answer";
+
+export interface AnswerFilter {
+  hashes?: string[];
+  /** The requested model name. */
+  model?: string;
+  tenant?: string;
+  all?: true;
+}
+
+export interface AnswerStore {
+  readonly kind: "redis" | "memory";
+  get(hash: string): Promise<CachedAnswer | undefined>;
+  set(hash: string, answer: CachedAnswer, ttlSeconds: number): Promise<void>;
+  /** Removes matching entries; returns how many. */
+  delete(filter: AnswerFilter): Promise<number>;
+  stats(): Promise<{ entries: number; bytes?: number }>;
+}
+
+export function matchesFilter(answer: CachedAnswer, filter: AnswerFilter): boolean {
+  if (filter.all) return true;
+  if (filter.model !== undefined && answer.requestedModel !== filter.model) return false;
+  if (filter.tenant !== undefined && answer.tenant !== filter.tenant) return false;
+  return filter.model !== undefined || filter.tenant !== undefined;
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import { cacheDirectives } from "@/lib/cache/cache-directives";
+import { getAnswerStore } from "@/lib/cache/answer-store-select";
+import { lookupOrMiss } from "@/lib/cache/degraded";
+import { exactKey, tenantOf } from "@/lib/cache/request-key";
+import type { GatewayContext, GatewayResult } from "../context";
+
+/** Stage: an identical earlier request (same tenant, model, messages and settings) answers this one. */
+export async function exactCache(ctx: GatewayContext): Promise<GatewayResult | void> {
+  if (ctx.endpoint !== "chat.completions" || !ctx.chatRequest) return;
+  const cfg = ctx.config.helix_settings.cache;
+  const directives = cacheDirectives(ctx.request);
+  const tenant = tenantOf(ctx.caller, cfg.scope);
+  const read = cfg.enabled && directives.read;
+  ctx.cache = {
+    tenant,
+    read,
+    write: cfg.enabled && directives.write,
+    ttlSeconds: directives.ttlSeconds ?? cfg.ttl,
+    exactKey: exactKey(tenant, ctx.chatRequest),
+  };
+  if (!read) {
+    ctx.cacheStatus = "BYPASS";
+    return;
+  }
+  ctx.cacheStatus = "MISS";
+  const answer = await lookupOrMiss("exact cache lookup", getAnswerStore().get(ctx.cache.exactKey!));
+  if (!answer) return;
+  ctx.cacheStatus = "HIT";
+  return { kind: "cached", answer };
+}
