@@ -33,6 +33,13 @@ const EnvSchema = z.object({
 
   MASTER_KEY: optionalString,
 
+  /** Folder with local embedding weights (<dir>/all-MiniLM-L6-v2/…); default <HELIX_DATA_DIR>/models. */
+  HELIX_MODEL_DIR: optionalString,
+  /** Never download embedding weights from the Hugging Face hub (air-gapped installs). */
+  HELIX_EMBEDDINGS_OFFLINE: bool,
+  /** A hub request without response headers by then counts as unreachable (ms). */
+  HELIX_MODEL_HUB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalString,
@@ -68,8 +75,11 @@ export function resetEnvForTests(): void {
  * Secrets named indirectly by the config (model_list `api_key_env`). Only names that look like
  * environment variable names are read, so a config cannot probe arbitrary process state.
  */
+// The gateway's own secrets: a config must not be able to send them to an upstream.
+const NOT_NAMEABLE = new Set(["MASTER_KEY", "DATABASE_URL", "REDIS_URL"]);
+
 export function readNamedSecret(name: string): string | undefined {
-  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return undefined;
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || NOT_NAMEABLE.has(name)) return undefined;
   const value = process.env[name];
   return value === undefined || value === "" ? undefined : value;
 }

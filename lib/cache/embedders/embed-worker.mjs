@@ -7,7 +7,7 @@ if (!parentPort) throw new Error("embed-worker.mjs must run in a worker thread")
 const port = parentPort;
 const enableTestModels = Boolean(workerData?.enableTestModels);
 
-/** key → Promise of a loaded model ({ dimensions, maxInputTokens, source, embed(texts) }). */
+/** key → { spec (JSON), model: Promise of { dimensions, maxInputTokens, source, embed(texts) } }. */
 const models = new Map();
 
 class UnavailableError extends Error {}
@@ -46,11 +46,14 @@ function replyError(id, err, code) {
 async function onLoad(msg) {
   const { spec } = msg;
   const started = performance.now();
-  let pending = models.get(spec.key);
-  if (!pending) {
-    pending = loadModel(spec);
-    models.set(spec.key, pending);
+  const specJson = JSON.stringify(spec);
+  let entry = models.get(spec.key);
+  // A key loaded with other settings is replaced (the old model is left to the GC).
+  if (!entry || entry.spec !== specJson) {
+    entry = { spec: specJson, model: loadModel(spec) };
+    models.set(spec.key, entry);
   }
+  const pending = entry.model;
   try {
     const m = await pending;
     port.postMessage({
@@ -60,13 +63,13 @@ async function onLoad(msg) {
     });
   } catch (err) {
     // Forget a failed load so a later attempt (e.g. after the weights were copied in) can retry.
-    if (models.get(spec.key) === pending) models.delete(spec.key);
+    if (models.get(spec.key) === entry) models.delete(spec.key);
     replyError(msg.id, err, err instanceof UnavailableError ? "unavailable" : "failed");
   }
 }
 
 async function onEmbed(msg) {
-  const pending = models.get(msg.key);
+  const pending = models.get(msg.key)?.model;
   if (!pending) return replyError(msg.id, new Error(`model '${msg.key}' is not loaded in the embed worker`), "not_loaded");
   try {
     const m = await pending;

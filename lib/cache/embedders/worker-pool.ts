@@ -88,6 +88,9 @@ export class EmbedWorkerPool {
   /** Loads a model in the worker (once; again after a restart). Rejects with EmbedderWeightsUnavailableError when its weights are missing. */
   load(spec: WorkerModelSpec): Promise<LoadedModelInfo> {
     if (this.closed) return Promise.reject(new EmbedderUnavailableError("The embed worker pool is closed."));
+    const previous = this.specs.get(spec.key);
+    // The same key with other settings (another folder, say) must load again, not reuse the old model.
+    if (previous && JSON.stringify(previous) !== JSON.stringify(spec)) this.loads.delete(spec.key);
     this.specs.set(spec.key, spec);
     try {
       return this.ensureLoaded(spec.key);
