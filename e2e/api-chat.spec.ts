@@ -239,6 +239,24 @@ test.describe("errors", () => {
     }
   });
 
+  test("the upstream refusing the gateway's own key → 502, without the upstream's message", async () => {
+    const err = await client.chat.completions.create({ model: "bad-key-model", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+    expect(err.status).toBe(502);
+    expect(err.code).toBe("upstream_auth_failed");
+    expect(err.message).not.toMatch(/invalid-upstream-key|Incorrect API key/);
+  });
+
+  test("unknown endpoints and wrong methods get OpenAI-shaped 404 and 405", async () => {
+    const unknown = await fetch(`${helix.baseURL}/completions/legacy`, { method: "POST", headers: { authorization: "Bearer sk-local" } });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+    expect(unknown.headers.get("x-helix-request-id")).toMatch(/^req_/);
+    const wrong = await fetch(`${helix.baseURL}/chat/completions`, { headers: { authorization: "Bearer sk-local" } });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("POST");
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+  });
+
   test("upstream down → 502 after retries; fallback serves when configured", async () => {
     const err = await client.chat.completions.create({ model: "dead-model", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
     expect(err.status).toBe(502);

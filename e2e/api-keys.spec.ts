@@ -102,8 +102,10 @@ test("virtual keys: created once, stored hashed, attributed, revoked across inst
   expect(Number(logs[0].output_tokens)).toBeGreaterThan(0);
 });
 
-test("a key limited to some models gets 403 for others", async () => {
+test("a key limited to some models gets 403 for others, and no admin rights", async () => {
   const created = await admin(a, "POST", "/helix/keys", { name: "limited", models: ["gpt-4o-mini"] });
+  expect((await admin(a, "GET", "/helix/keys", undefined, created.json.key)).status).toBe(403);
+  expect((await admin(a, "POST", "/helix/keys", { name: "escalate" }, created.json.key)).status).toBe(403);
   const c = new OpenAI({ baseURL: a.baseURL, apiKey: created.json.key, maxRetries: 0 });
   await c.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ok" }] });
   const err = await c.chat.completions.create({ model: "claude-3-5-haiku-latest", messages: [{ role: "user", content: "x" }] }).catch((e) => e);

@@ -28,15 +28,24 @@ test("SIGTERM drains an in-flight stream and flushes all request logs", async ()
   const stream = await client.chat.completions.create({
     model: "gpt-4o-mini",
     stream: true,
-    messages: [{ role: "user", content: "[[words:20]] [[chunk-delay:50]] slow" }],
+    messages: [{ role: "user", content: "[[words:40]] [[chunk-delay:50]] slow" }],
   });
   const count = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM request_logs"))[0].n;
   expect(await count()).toBe(0); // the timer never fired: everything is still buffered
 
   const stopped = helix.stop();
+  // While draining: not ready, and new work is refused with a retryable 503.
+  await expect.poll(async () => (await fetch(`${helix.url}/health/readiness`)).status, { timeout: 1500, intervals: [50] }).toBe(503);
+  const refused = await fetch(`${helix.baseURL}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: "Bearer sk-local", "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "too late" }] }),
+  });
+  expect(refused.status).toBe(503);
+  expect(refused.headers.get("retry-after")).toBe("1");
   let text = "";
   for await (const chunk of stream) for (const c of chunk.choices) text += c.delta.content ?? "";
-  expect(text.split(" ")).toHaveLength(20);
+  expect(text.split(" ")).toHaveLength(40);
   await stopped;
   expect(await count()).toBe(4);
   expect(helix.output()).toContain("request logs flushed");

@@ -5,7 +5,7 @@ import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import { flushRequestLogs } from "@/lib/store/request-log";
 import { logger } from "@/lib/observability/logger";
-import { drained, inFlightRequests } from "@/lib/gateway/in-flight";
+import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
 
 // Kubernetes' default terminationGracePeriodSeconds is 30: finish well inside it.
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -52,6 +52,7 @@ async function start(): Promise<void> {
     process.on(signal, () => {
       if (shuttingDown) return;
       shuttingDown = true;
+      beginShutdown();
       log.info({ signal, inFlight: inFlightRequests() }, "shutting down: draining requests");
       void drained(SHUTDOWN_GRACE_MS)
         .then((clean) => {

@@ -47,6 +47,10 @@ model_list:
   - model_name: dead-model
     provider: openai-compatible
     api_base: http://127.0.0.1:9/v1
+  - model_name: bad-key-model
+    provider: openai
+    model: gpt-4o-mini
+    api_key_env: BAD_UPSTREAM_KEY
   - model_name: with-fallback
     provider: openai-compatible
     api_base: http://127.0.0.1:9/v1
@@ -67,5 +71,7 @@ export function upstreamEnv(fake: FakeUpstream): Record<string, string> {
     GROQ_BASE_URL: `${fake.url}/openai/v1`,
     GROQ_API_KEY: "gsk-fake",
     LOCAL_LLM_KEY: "sk-local-llm",
+    // The fake answers 401 to keys starting with "invalid".
+    BAD_UPSTREAM_KEY: "invalid-upstream-key",
   };
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/caller";
 import { getConfig } from "@/lib/config/loader";
 import { NotFoundError } from "@/lib/errors";
-import { readJsonBody } from "@/lib/gateway/read-json-body";
+import { readJsonBody } from "@/lib/http/read-json-body";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/store/api-keys";
 
 const CreateKeySchema = z.strictObject({
@@ -20,7 +20,8 @@ export async function createKeyResponse(request: Request): Promise<Response> {
   await requireAdmin(request);
   const input = await readJsonBody(request, CreateKeySchema, getConfig().helix_settings.general.max_body_bytes);
   const created = await createApiKey(input);
-  return Response.json(created, { status: 201 });
+  // The only response that ever holds the clear key: no cache anywhere may keep it.
+  return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
 }
 
 /** GET /helix/keys */

@@ -1,8 +1,8 @@
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { env } from "@/lib/env";
-import { AuthenticationError, PermissionDeniedError } from "@/lib/errors";
-import { findApiKey } from "@/lib/store/api-keys";
+import { AuthenticationError, HelixError, PermissionDeniedError, ServiceUnavailableError } from "@/lib/errors";
+import { findApiKey, hashKey, looksLikeApiKey } from "@/lib/store/api-keys";
 import type { Caller } from "@/lib/gateway/context";
 
 /** The bearer token from `Authorization: Bearer …` (or `x-api-key`, which Anthropic-style clients send). */
@@ -15,13 +15,22 @@ export function bearerToken(request: Request): string | undefined {
   return request.headers.get("x-api-key")?.trim() || undefined;
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 function sameSecret(a: string, b: string): boolean {
   // Compare digests so neither length nor content leaks through timing.
-  return timingSafeEqual(Buffer.from(sha256(a), "hex"), Buffer.from(sha256(b), "hex"));
+  return timingSafeEqual(Buffer.from(hashKey(a), "hex"), Buffer.from(hashKey(b), "hex"));
+}
+
+/** The key's record; a store that cannot answer is a 503 (retry), not a 500 or a wrong 401. */
+async function lookup(token: string) {
+  try {
+    return await findApiKey(token);
+  } catch (err) {
+    if (err instanceof HelixError) throw err;
+    throw new ServiceUnavailableError("The gateway cannot check API keys right now (its database is unavailable); retry shortly.", {
+      cause: err,
+      headers: { "retry-after": "2" },
+    });
+  }
 }
 
 /**
@@ -35,14 +44,18 @@ export async function resolveCaller(request: Request): Promise<Caller> {
   }
   const masterKey = env().MASTER_KEY;
   if (masterKey && sameSecret(token, masterKey)) {
-    return { kind: "master", keyHash: sha256(token), models: [] };
+    return { kind: "master", keyHash: hashKey(token), models: [] };
   }
-  const key = await findApiKey(token);
+  // Anything that cannot be a virtual key costs no lookup (and no negative-cache entry).
+  if (masterKey && !looksLikeApiKey(token)) {
+    throw new AuthenticationError("Invalid API key. Use the master key or a virtual key created with POST /helix/keys.");
+  }
+  const key = looksLikeApiKey(token) ? await lookup(token) : null;
   if (key) {
     if (key.revoked) throw new AuthenticationError("This API key has been revoked.");
     return {
       kind: "virtual",
-      keyHash: sha256(token),
+      keyHash: hashKey(token),
       keyId: key.id,
       keyName: key.name,
       userId: key.userId ?? undefined,
@@ -52,7 +65,7 @@ export async function resolveCaller(request: Request): Promise<Caller> {
     };
   }
   if (masterKey) throw new AuthenticationError("Invalid API key. Use the master key or a virtual key created with POST /helix/keys.");
-  return { kind: "anonymous-local", keyHash: sha256(token), models: [], passThroughKey: token };
+  return { kind: "anonymous-local", keyHash: hashKey(token), models: [], passThroughKey: token };
 }
 
 /** Admin routes: the master key, or any key in local mode (no MASTER_KEY configured). */

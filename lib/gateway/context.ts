@@ -3,6 +3,7 @@ import type { HelixConfig } from "@/lib/config/schema";
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, Usage } from "./openai-contract";
 import type { ChunkStream, ProviderId, ProviderTarget } from "@/lib/providers/types";
 import type { CachedAnswer } from "@/lib/cache/cached-answer";
+import { newRequestId } from "@/lib/http/request-id";
 
 export type Endpoint = "chat.completions" | "embeddings";
 
@@ -87,11 +88,6 @@ export interface GatewayContext {
   cache?: CacheState;
   cacheStatus?: CacheStatus;
   responseHeaders: Record<string, string>;
-}
-
-/** `req_` + 32 hex chars; sent as x-helix-request-id and used as the request log's id. */
-export function newRequestId(): string {
-  return `req_${crypto.randomUUID().replace(/-/g, "")}`;
 }
 
 export function createContext(request: Request, endpoint: Endpoint, config: HelixConfig): GatewayContext {

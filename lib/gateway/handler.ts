@@ -1,10 +1,11 @@
 import "server-only";
-import { errorResponse, toHelixError } from "@/lib/errors";
+import { ServiceUnavailableError, errorResponse, toHelixError } from "@/lib/errors";
 import { getConfig } from "@/lib/config/loader";
 import { logger } from "@/lib/observability/logger";
 import { createContext, type Endpoint, type GatewayContext, type GatewayResult } from "./context";
 import { finishRequest, runPipeline } from "./pipeline";
-import { requestStarted } from "./in-flight";
+import { isShuttingDown, requestStarted } from "./in-flight";
+import { afterResponse } from "./after-response";
 import { sseBody } from "./sse";
 import { chunksForHit, completionForHit, completionFromChunks } from "@/lib/cache/cached-answer";
 import type { ChatCompletionChunk } from "./openai-contract";
@@ -64,11 +65,11 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
     case "chat":
       ctx.usage = result.completion.usage;
       if (storePrompts) ctx.responseBody = result.completion.choices.map((c) => c.message);
-      finishRequest(ctx, { status: 200, completion: result.completion });
+      afterResponse(() => finishRequest(ctx, { status: 200, completion: result.completion }));
       return json(ctx, result.completion);
     case "embeddings":
       ctx.usage = { ...result.response.usage, completion_tokens: 0 };
-      finishRequest(ctx, { status: 200 });
+      afterResponse(() => finishRequest(ctx, { status: 200 }));
       return json(ctx, result.response);
     case "chat-stream":
       return sse(ctx, result.stream, result.includeUsage, ctx.cache?.write === true);
@@ -81,7 +82,7 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
       const completion = completionForHit(result.answer);
       ctx.usage = completion.usage;
       if (storePrompts) ctx.responseBody = completion.choices.map((c) => c.message);
-      finishRequest(ctx, { status: 200 });
+      afterResponse(() => finishRequest(ctx, { status: 200 }));
       return json(ctx, completion);
     }
   }
@@ -90,17 +91,23 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
 /** The gateway's entry point for one endpoint: runs the pipeline and builds the response once. */
 export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promise<Response> {
   return async (request) => {
+    if (isShuttingDown()) {
+      // Another instance (or this one after a restart) should take it; clients retry on 503.
+      return errorResponse(new ServiceUnavailableError("This gateway instance is shutting down; retry the request.", { headers: { "retry-after": "1", connection: "close" } }));
+    }
     const ctx = createContext(request, endpoint, getConfig());
     requestStarted();
     const onClientGone = () => ctx.abort.abort(new DOMException("client disconnected", "AbortError"));
-    request.signal.addEventListener("abort", onClientGone, { once: true });
+    // Already aborted (the client left while the request was queued): the listener would never fire.
+    if (request.signal.aborted) onClientGone();
+    else request.signal.addEventListener("abort", onClientGone, { once: true });
     try {
       return respond(ctx, await runPipeline(ctx));
     } catch (raw) {
       const err = toHelixError(raw);
       const disconnected = ctx.abort.signal.aborted;
       if (err.status >= 500 && !disconnected) logger().error({ requestId: ctx.requestId, err: raw }, "request failed");
-      finishRequest(ctx, { status: err.status, error: err, clientDisconnected: disconnected });
+      afterResponse(() => finishRequest(ctx, { status: err.status, error: err, clientDisconnected: disconnected }));
       return errorResponse(err, baseHeaders(ctx));
     }
   };

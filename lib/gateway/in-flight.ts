@@ -2,8 +2,17 @@ import "server-only";
 
 // Requests that have started and not yet been recorded (streams count until their last byte).
 // On globalThis: Next.js may load this module twice, and shutdown must see every request.
-const g = globalThis as unknown as { __helixInFlight?: { count: number; idle: Array<() => void> } };
-const state = (g.__helixInFlight ??= { count: 0, idle: [] });
+const g = globalThis as unknown as { __helixInFlight?: { count: number; idle: Array<() => void>; shuttingDown: boolean } };
+const state = (g.__helixInFlight ??= { count: 0, idle: [], shuttingDown: false });
+
+/** From SIGTERM on: readiness fails and new requests are refused, so in-flight ones can drain. */
+export function beginShutdown(): void {
+  state.shuttingDown = true;
+}
+
+export function isShuttingDown(): boolean {
+  return state.shuttingDown;
+}
 
 export function requestStarted(): void {
   state.count++;

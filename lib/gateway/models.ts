@@ -16,7 +16,9 @@ export async function listModelsResponse(request: Request): Promise<{ object: "l
 }
 
 /** GET /v1/models/{id}: any model this gateway can route (configured or by provider prefix). */
-export async function getModelResponse(request: Request, id: string): Promise<ModelObject> {
+export async function getModelResponse(request: Request, segments: string[]): Promise<ModelObject> {
+  // Next has already decoded each path segment; ids with slashes arrive as several.
+  const id = segments.join("/");
   const caller = await resolveCaller(request);
   // A model this key may not use does not exist for it (as in the list).
   if (caller.models.length > 0 && !caller.models.includes(id)) throw new ModelNotFoundError(id);

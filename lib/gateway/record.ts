@@ -24,7 +24,9 @@ export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
     createdAt: ctx.receivedAt,
     endpoint: ctx.endpoint,
     apiKeyId: ctx.caller?.keyId ?? null,
-    keyHash: ctx.caller?.keyHash ?? null,
+    // Only unregistered local-mode keys are identified by their hash; the master key's hash is
+    // never written anywhere (an unsalted hash of a weak master key could be cracked offline).
+    keyHash: ctx.caller?.kind === "anonymous-local" ? ctx.caller.keyHash : null,
     userId: ctx.caller?.userId ?? null,
     teamId: ctx.caller?.teamId ?? null,
     orgId: ctx.caller?.orgId ?? null,

@@ -85,3 +85,55 @@ describe("sseBody", () => {
     expect(outcomes).toEqual([{ clientDisconnected: true }]);
   });
 });
+
+describe("sseBody when the client is gone", () => {
+  function endless(onReturn: () => void): AsyncIterable<ChatCompletionChunk> {
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<ChatCompletionChunk>>(() => {}),
+        return: async () => {
+          onReturn();
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+  }
+
+  it("ends and closes the upstream on abort even if the body is never read or cancelled", async () => {
+    const c = ctx();
+    let returned = false;
+    const outcomes: StreamOutcome[] = [];
+    sseBody(c, endless(() => (returned = true)), false, (o) => outcomes.push(o));
+    c.abort.abort(new DOMException("client disconnected", "AbortError"));
+    await new Promise((r) => setImmediate(r));
+    expect(outcomes).toEqual([{ clientDisconnected: true }]);
+    expect(returned).toBe(true);
+  });
+
+  it("records a disconnect, not an error, when the upstream fails because of the abort", async () => {
+    const c = ctx();
+    const outcomes: StreamOutcome[] = [];
+    let reject!: (e: unknown) => void;
+    const upstream: AsyncIterable<ChatCompletionChunk> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<ChatCompletionChunk>>((_, r) => (reject = r)),
+        return: async () => ({ done: true, value: undefined }),
+      }),
+    };
+    const reader = sseBody(c, upstream, false, (o) => outcomes.push(o)).getReader();
+    const read = reader.read();
+    await new Promise((r) => setImmediate(r));
+    c.abort.abort(new DOMException("client disconnected", "AbortError"));
+    reject(new DOMException("aborted", "AbortError"));
+    await read.catch(() => {});
+    expect(outcomes).toEqual([{ clientDisconnected: true }]);
+  });
+
+  it("is ended at once for a client that left before the stream was built", () => {
+    const c = ctx();
+    c.abort.abort(new DOMException("client disconnected", "AbortError"));
+    const outcomes: StreamOutcome[] = [];
+    sseBody(c, endless(() => {}), false, (o) => outcomes.push(o));
+    expect(outcomes).toEqual([{ clientDisconnected: true }]);
+  });
+});

@@ -34,9 +34,18 @@ export function sseBody(
   const end = (outcome: StreamOutcome) => {
     if (ended) return;
     ended = true;
+    ctx.abort.signal.removeEventListener("abort", onClientGone);
     if (keepText) ctx.responseBody = { content: text };
     onEnd(outcome);
   };
+  // The client may go away without the body ever being cancelled (Next skips piping a body to a
+  // response that is already closed): the abort signal alone must end the stream and its upstream.
+  const onClientGone = () => {
+    end({ clientDisconnected: true });
+    void it.return?.()?.catch(() => {});
+  };
+  if (ctx.abort.signal.aborted) onClientGone();
+  else ctx.abort.signal.addEventListener("abort", onClientGone, { once: true });
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -63,7 +72,16 @@ export function sseBody(
           return;
         }
       } catch (err) {
-        if (ended) return;
+        if (ended || ctx.abort.signal.aborted) {
+          // The upstream failed because the client left: a disconnect, not an error to report.
+          onClientGone();
+          try {
+            controller.close();
+          } catch {
+            /* already cancelled */
+          }
+          return;
+        }
         const e = toHelixError(err);
         controller.enqueue(encoder.encode(errorSseEvent(e)));
         controller.close();
@@ -72,8 +90,7 @@ export function sseBody(
     },
     async cancel() {
       ctx.abort.abort(new DOMException("client disconnected", "AbortError"));
-      end({ clientDisconnected: true });
-      await it.return?.().catch(() => {});
+      onClientGone();
     },
   });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { dbInfo, pingDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
+import { isShuttingDown } from "@/lib/gateway/in-flight";
 
 const startedAt = Date.now();
 
@@ -46,6 +47,10 @@ export async function readiness(): Promise<Response> {
       return { kind: kv.kind, configured: Boolean(env().REDIS_URL) };
     }),
   ]);
-  const ready = database.status === "ok" && cache.status === "ok";
-  return Response.json({ status: ready ? "ok" : "unavailable", checks: { database, cache } }, { status: ready ? 200 : 503 });
+  const shuttingDown = isShuttingDown();
+  const ready = database.status === "ok" && cache.status === "ok" && !shuttingDown;
+  return Response.json(
+    { status: shuttingDown ? "shutting_down" : ready ? "ok" : "unavailable", checks: { database, cache } },
+    { status: ready ? 200 : 503 },
+  );
 }

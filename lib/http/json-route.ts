@@ -1,7 +1,7 @@
 import "server-only";
 import { errorResponse, toHelixError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
-import { newRequestId } from "@/lib/gateway/context";
+import { newRequestId } from "./request-id";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response | unknown>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChatCompletionRequestSchema } from "./openai-contract";
+import { ChatCompletionRequestSchema } from "@/lib/gateway/openai-contract";
 import { readJsonBody } from "./read-json-body";
 
 function post(body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) {
@@ -30,6 +30,20 @@ describe("readJsonBody", () => {
       param: "model",
       message: "Missing required parameter: 'model'.",
     });
+  });
+
+  it("refuses a declared length over the limit before reading anything (413)", async () => {
+    // A body that never ends: reading it would hang the test, so only the header can answer.
+    const body = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+    const req = post(body, { "content-type": "application/json", "content-length": "5000" });
+    expect(req.headers.get("content-length")).toBe("5000");
+    await expect(readJsonBody(req, ChatCompletionRequestSchema, 1000)).rejects.toMatchObject({ status: 413 });
+  });
+
+  it("never quotes the body in a JSON error (it may hold personal data)", async () => {
+    const err = await readJsonBody(post('{"content": my SSN is 123-45-6789}'), ChatCompletionRequestSchema, 1000).catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.message).not.toContain("SSN");
   });
 
   it("stops at the size limit, declared or not (413)", async () => {

@@ -51,8 +51,11 @@ export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, li
   try {
     json = JSON.parse(text);
   } catch (err) {
+    // V8's message quotes a piece of the body, which may hold personal data and ends up in
+    // request logs: keep only where the error is.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
     throw new InvalidRequestError(
-      `We could not parse the JSON body of your request (${(err as Error).message}). Send valid JSON.`,
+      `We could not parse the JSON body of your request${at ? ` (error at position ${at})` : ""}. Send valid JSON.`,
       { code: "invalid_json" },
     );
   }

@@ -181,6 +181,14 @@ class Exchange {
     });
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await readCapped(res.body, MAX_ERROR_BODY_CHARS);
+      if (res.statusCode < 400) {
+        // Redirects are not followed (a POST body must not be replayed elsewhere); they nearly
+        // always mean a wrong base URL, which is the operator's to fix, not the client's.
+        throw new BadGatewayError(
+          `${call.provider} answered HTTP ${res.statusCode} (a redirect): check the base URL configured for it.`,
+          { retryable: false },
+        );
+      }
       throw upstreamErrorFrom(call.provider, res.statusCode, res.headers, text);
     }
     return res;

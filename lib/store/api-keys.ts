@@ -86,6 +86,11 @@ export function keyCacheKey(hash: string): string {
 }
 
 /** `sk-helix-` + 40 base62 characters from the CSPRNG (rejection sampling: no modulo bias). */
+/** Whether a token has the shape of a virtual key (cheap; decides whether a lookup is worth it). */
+export function looksLikeApiKey(token: string): boolean {
+  return token.length === API_KEY_PREFIX.length + KEY_RANDOM_CHARS && token.startsWith(API_KEY_PREFIX) && /^[A-Za-z0-9]+$/.test(token.slice(API_KEY_PREFIX.length));
+}
+
 export function generateApiKey(): string {
   let out = "";
   while (out.length < KEY_RANDOM_CHARS) {

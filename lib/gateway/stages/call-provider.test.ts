@@ -135,3 +135,25 @@ describe("callProvider", () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe("callProvider and upstream auth failures", () => {
+  it("falls back on an upstream 401, and hides a final one for the gateway's own key behind a 502", async () => {
+    script.push(
+      () => Promise.reject(new UpstreamError("openai", 401, "Incorrect API key provided: sk-abc***wxyz")),
+      () => Promise.reject(new UpstreamError("anthropic", 401, "invalid x-api-key")),
+    );
+    const ctx = ctxFor(config(), [{ ...target("a"), apiKey: "gateway-key" }, { ...target("b"), apiKey: "gateway-key-2" }]);
+    const err = await callProvider(ctx).catch((e) => e);
+    expect(calls).toHaveLength(2);
+    expect(err).toBeInstanceOf(BadGatewayError);
+    expect(err.status).toBe(502);
+    expect(err.message).not.toContain("sk-abc");
+  });
+
+  it("passes a 401 through when the key was the caller's own (local mode)", async () => {
+    script.push(() => Promise.reject(new UpstreamError("openai", 401, "Incorrect API key provided")));
+    const ctx = ctxFor(config(), [{ ...target("a"), apiKey: "callers-key" }]);
+    ctx.caller = { kind: "anonymous-local", keyHash: "h", models: [], passThroughKey: "callers-key" };
+    await expect(callProvider(ctx)).rejects.toMatchObject({ status: 401, message: "Incorrect API key provided" });
+  });
+});

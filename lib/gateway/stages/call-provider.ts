@@ -1,5 +1,6 @@
 import "server-only";
-import { HelixError, UpstreamError, toHelixError } from "@/lib/errors";
+import { BadGatewayError, HelixError, UpstreamError, toHelixError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
 import { getProvider } from "@/lib/providers/registry";
 import type { CallOptions, ChunkStream, ProviderTarget } from "@/lib/providers/types";
 import type { ChatCompletionChunk } from "../openai-contract";
@@ -74,6 +75,21 @@ async function startStream(stream: ChunkStream): Promise<ChunkStream> {
   };
 }
 
+/**
+ * An upstream 401/403 for a key the gateway holds is the operator's problem, not the caller's:
+ * passing it through would show the caller part of the operator's key (providers quote it) and
+ * make their SDK blame their own key. A forwarded caller key's rejection is theirs to see.
+ */
+function forClient(ctx: GatewayContext, err: HelixError, target: ProviderTarget | undefined): HelixError {
+  if (!(err instanceof UpstreamError) || (err.status !== 401 && err.status !== 403)) return err;
+  if (target?.apiKey !== undefined && target.apiKey === ctx.caller?.passThroughKey) return err;
+  logger().error({ requestId: ctx.requestId, provider: err.provider, status: err.status, upstreamMessage: err.message }, "upstream refused the gateway's credentials");
+  return new BadGatewayError(
+    `The ${err.provider} upstream refused the gateway's credentials (HTTP ${err.status}); the gateway's operator must fix its API key for this provider.`,
+    { code: "upstream_auth_failed", retryable: false },
+  );
+}
+
 async function attemptOnce(ctx: GatewayContext, target: ProviderTarget, opts: CallOptions): Promise<GatewayResult> {
   const provider = getProvider(target.provider);
   if (ctx.endpoint === "embeddings") {
@@ -107,8 +123,10 @@ export async function callProvider(ctx: GatewayContext): Promise<GatewayResult> 
   };
   const chain = ctx.chain!;
   let lastError: HelixError | undefined;
+  let lastTarget: ProviderTarget | undefined;
 
   for (const target of chain) {
+    lastTarget = target;
     for (let retry = 0; retry <= policy.retries; retry++) {
       const started = performance.now();
       try {
@@ -130,7 +148,7 @@ export async function callProvider(ctx: GatewayContext): Promise<GatewayResult> 
           latencyMs: Math.round(performance.now() - started),
         });
         lastError = err;
-        if (!shouldFallBack(err)) throw err;
+        if (!shouldFallBack(err)) throw forClient(ctx, err, target);
         const after = retryAfterOf(err);
         const canRetry = isRetryable(err) && retry < policy.retries && (after === undefined || after <= policy.maxRetryAfterMs);
         if (!canRetry) break;
@@ -138,5 +156,5 @@ export async function callProvider(ctx: GatewayContext): Promise<GatewayResult> 
       }
     }
   }
-  throw lastError!;
+  throw forClient(ctx, lastError!, lastTarget);
 }

@@ -14,6 +14,9 @@ export async function route(ctx: GatewayContext): Promise<void> {
     });
   }
   const chain = resolveModel(model, ctx.config).chain;
+  // Local mode: the caller's own key goes only to the provider of the model they asked for, never
+  // to a fallback at another provider (an OpenAI key has no business reaching Anthropic).
   const own = ctx.caller?.passThroughKey;
-  ctx.chain = own ? chain.map((t) => (t.apiKey ? t : { ...t, apiKey: own })) : chain;
+  const provider = chain[0]?.provider;
+  ctx.chain = own ? chain.map((t) => (t.apiKey || t.provider !== provider ? t : { ...t, apiKey: own })) : chain;
 }

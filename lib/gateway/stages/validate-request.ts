@@ -1,6 +1,6 @@
 import "server-only";
 import { ChatCompletionRequestSchema, EmbeddingsRequestSchema } from "../openai-contract";
-import { readJsonBody } from "../read-json-body";
+import { readJsonBody } from "@/lib/http/read-json-body";
 import type { GatewayContext } from "../context";
 
 /** Stage: the body is valid JSON of the endpoint's OpenAI shape, within the size limit. */

@@ -1,4 +1,6 @@
 import { gatewayHandler } from "@/lib/gateway/handler";
+import { methodNotAllowed } from "@/lib/http/not-routed";
 
 export const dynamic = "force-dynamic";
 export const POST = gatewayHandler("embeddings");
+export const GET = methodNotAllowed(["POST"]);

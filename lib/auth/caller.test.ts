@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { resetEnvForTests } from "@/lib/env";
+
+const lookups: string[] = [];
+let records: Record<string, { id: string; name: string; userId: string | null; teamId: string | null; orgId: string | null; models: string[]; revoked: boolean }> = {};
+let storeDown = false;
+vi.mock("@/lib/store/api-keys", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/store/api-keys")>();
+  return {
+    ...real,
+    findApiKey: async (key: string) => {
+      lookups.push(key);
+      if (storeDown) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+      return records[key] ?? null;
+    },
+  };
+});
+const { requireAdmin, resolveCaller } = await import("./caller");
+
+const KEY = "sk-helix-" + "a".repeat(40);
+const req = (auth?: string) => new Request("http://helix/v1/chat/completions", { headers: auth ? { authorization: auth } : {} });
+
+beforeEach(() => {
+  lookups.length = 0;
+  records = { [KEY]: { id: "k1", name: "ci", userId: "u", teamId: "t", orgId: "o", models: ["gpt-4o"], revoked: false } };
+  storeDown = false;
+});
+afterEach(() => {
+  delete process.env.MASTER_KEY;
+  resetEnvForTests();
+});
+
+function withMaster(key = "sk-master-1") {
+  process.env.MASTER_KEY = key;
+  resetEnvForTests();
+}
+
+describe("resolveCaller", () => {
+  it("needs a bearer key", async () => {
+    await expect(resolveCaller(req())).rejects.toMatchObject({ status: 401, type: "authentication_error" });
+    await expect(resolveCaller(req("Basic abc"))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("with MASTER_KEY: the master key, live virtual keys, nothing else", async () => {
+    withMaster();
+    expect((await resolveCaller(req("Bearer sk-master-1"))).kind).toBe("master");
+    const v = await resolveCaller(req(`Bearer ${KEY}`));
+    expect(v).toMatchObject({ kind: "virtual", keyId: "k1", teamId: "t", models: ["gpt-4o"] });
+    expect(v.passThroughKey).toBeUndefined();
+    await expect(resolveCaller(req("Bearer sk-helix-" + "b".repeat(40)))).rejects.toMatchObject({ status: 401 });
+    records[KEY].revoked = true;
+    await expect(resolveCaller(req(`Bearer ${KEY}`))).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/revoked/) });
+  });
+
+  it("with MASTER_KEY: a token that cannot be a virtual key costs no lookup", async () => {
+    withMaster();
+    await expect(resolveCaller(req("Bearer sk-proj-whatever"))).rejects.toMatchObject({ status: 401 });
+    expect(lookups).toEqual([]);
+  });
+
+  it("without MASTER_KEY: any key, attributed by hash and forwarded; virtual keys still recognised", async () => {
+    const local = await resolveCaller(req("Bearer sk-my-openai-key"));
+    expect(local).toMatchObject({ kind: "anonymous-local", passThroughKey: "sk-my-openai-key" });
+    expect(local.keyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await resolveCaller(req(`Bearer ${KEY}`))).kind).toBe("virtual");
+  });
+
+  it("a key store that cannot answer is a 503, not a 500 or a 401", async () => {
+    withMaster();
+    storeDown = true;
+    await expect(resolveCaller(req(`Bearer ${KEY}`))).rejects.toMatchObject({ status: 503, headers: { "retry-after": "2" } });
+  });
+});
+
+describe("requireAdmin", () => {
+  it("admits the master key and refuses virtual keys with 403", async () => {
+    withMaster();
+    expect((await requireAdmin(req("Bearer sk-master-1"))).kind).toBe("master");
+    await expect(requireAdmin(req(`Bearer ${KEY}`))).rejects.toMatchObject({ status: 403, type: "permission_error" });
+    await expect(requireAdmin(req("Bearer nope"))).rejects.toMatchObject({ status: 401 });
+  });
+});
