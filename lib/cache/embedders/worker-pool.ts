@@ -13,10 +13,11 @@ import type { FromWorker, LoadedModelInfo, ToWorker, WorkerData, WorkerModelSpec
 /**
  * The worker is a plain .mjs in the source tree, found from the working directory at run time
  * (`next start` runs in the project root). A path computed at run time keeps the bundler from
- * trying to compile or relocate it.
+ * trying to compile or relocate it; the turbopackIgnore comments stop Turbopack's file tracer
+ * from treating these run-time paths as "could be any file in the project".
  */
 export function defaultWorkerPath(): string {
-  return path.join(process.cwd(), "lib", "cache", "embedders", "embed-worker.mjs");
+  return path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "cache", "embedders", "embed-worker.mjs");
 }
 
 export interface EmbedWorkerPoolOptions {
@@ -137,7 +138,7 @@ export class EmbedWorkerPool {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    if (!existsSync(this.workerPath)) {
+    if (!existsSync(/* turbopackIgnore: true */ this.workerPath)) {
       throw new EmbedderUnavailableError(
         `The embed worker script is missing at ${this.workerPath}; Helix must run with the project root as its working directory.`,
       );
@@ -145,7 +146,7 @@ export class EmbedWorkerPool {
     const workerData: WorkerData = { enableTestModels: this.enableTestModels };
     // execArgv: []: the worker is plain JavaScript and must not inherit the parent's loaders or
     // flags (tsx, --input-type, a test runner's hooks), some of which break a worker at start.
-    const w = new Worker(this.workerPath, { workerData, name: "helix-embed", execArgv: [] });
+    const w = new Worker(/* turbopackIgnore: true */ this.workerPath, { workerData, name: "helix-embed", execArgv: [] });
     // Idle, the worker must not keep the process alive; it is ref'ed only while calls are in flight.
     w.unref();
     w.on("message", (msg: FromWorker) => this.onMessage(msg));
