@@ -363,6 +363,7 @@ function analyse(prompt: string): PromptFeatures {
   const acronyms = new Set<string>();
   const capText = withoutLinks.replace(/`[^`]*`/g, " ").replace(/([.!?:;](?=\s|$)|\n|^)/g, "$1 \u0000 ");
   let sentenceStart = true;
+  let prevLower = "";
   for (let tok of capText.split(/[^\p{L}\p{N}+#.'’\u0000-]+/u)) {
     if (tok === "\u0000") {
       sentenceStart = true; // after . ! ? : ; or a line break, capitals are not evidence
@@ -378,12 +379,14 @@ function analyse(prompt: string): PromptFeatures {
     const tags = lexTags(lower);
     const lexEntity = tags.some((t) => ENTITY_TAGS.has(t) || t === "ProperNoun" || t.endsWith("Name") || t === "Person");
     // "Load", "Members", "Tutorials" in a title-cased list are ordinary words, not names.
-    const commonWord = tags.length > 0 && !lexEntity;
+    // After "in"/"on"/"with"… a capitalised ordinary word is a name again ("in Ruby", "on Swift").
+    const commonWord = tags.length > 0 && !lexEntity && !/^(in|on|with|using|for|from|to|into|via|vs|versus|like)$/.test(prevLower);
     if (oddCase || (isCap && !sentenceStart && !commonWord && !STOPWORDS.has(lower)) || (isCap && lexEntity)) {
       entities.add(canonicalEntity(lower));
       if (isAcronym) acronyms.add(lower.replace(/s$/, ""));
     }
     sentenceStart = false;
+    prevLower = lower;
   }
 
   // Lowercased, contraction-expanded text with operator words turned into symbols.
@@ -559,6 +562,26 @@ function missing(items: Iterable<string>, other: PromptFeatures, literal: boolea
 
 const NEGATIVE_PREFIXES = ["un", "in", "im", "il", "ir", "dis", "non"];
 
+// Antonyms: swapping one for the other flips the question ("increase" / "decrease").
+const ANTONYM_PAIRS: [string, string][] = [
+  ["good", "bad"], ["better", "worse"], ["best", "worst"], ["increase", "decrease"], ["above", "below"], ["over", "under"],
+  ["horizontally", "vertically"], ["horizontal", "vertical"], ["boiling", "freezing"], ["before", "after"], ["more", "less"],
+  ["higher", "lower"], ["high", "low"], ["maximum", "minimum"], ["max", "min"], ["buy", "sell"], ["import", "export"],
+  ["upload", "download"], ["encrypt", "decrypt"], ["push", "pull"], ["start", "stop"], ["enable", "disable"], ["add", "remove"],
+  ["open", "close"], ["win", "lose"], ["true", "false"], ["rich", "poor"], ["fast", "slow"], ["cheap", "expensive"],
+  ["hot", "cold"], ["first", "last"], ["inside", "outside"], ["positive", "negative"], ["left", "right"], ["input", "output"],
+  ["local", "remote"], ["public", "private"], ["soft", "hard"], ["male", "female"], ["young", "old"], ["new", "old"],
+  ["heavy", "light"], ["long", "short"], ["early", "late"], ["gain", "lose"], ["pros", "cons"], ["advantage", "disadvantage"],
+  ["fat", "water"], ["cat", "dog"], ["north", "south"], ["east", "west"], ["sunrise", "sunset"], ["win", "loss"],
+];
+const ANTONYM_OF = new Map<string, Set<string>>();
+for (const [x, y] of ANTONYM_PAIRS) {
+  for (const [p, q] of [[x, y], [y, x]]) {
+    if (!ANTONYM_OF.has(p)) ANTONYM_OF.set(p, new Set());
+    ANTONYM_OF.get(p)!.add(q);
+  }
+}
+
 // Adjectives that change the subject of a question when swapped ("green tea" vs "black tea").
 const CONTRAST_WORDS = new Set(
   ("red green blue black white yellow orange purple pink brown grey gray male female hot cold warm raw cooked " +
@@ -578,7 +601,7 @@ function isNounish(word: string, prev: string): boolean {
   if (tags.length === 0 && /(ing|ed|ly|ize|ise|ify|ful|ous|ive|able|ible)$/.test(word)) return false;
   if (word.includes("-")) return false; // "state-of-the-art", "easy-to-use": compound modifiers
   // Right after "to", a modal or a subject pronoun the word is a verb ("to install", "I compile").
-  if (/^(to|i|you|we|they|can|could|should|would|will|must|might|may|please|not)$/.test(prev)) return false;
+  if (/^(to|i|you|we|they|please|not)$/.test(prev)) return false;
   return true;
 }
 
@@ -602,6 +625,13 @@ function contentConflict(a: PromptFeatures, b: PromptFeatures): GuardResult | un
         }
       }
     }
+  }
+  // Antonyms anywhere among the words only one prompt has. Stopwords ("more", "over", "before")
+  // count too, so this looks at all tokens rather than content words.
+  for (const t of a.tokens) {
+    const opposite = ANTONYM_OF.get(t) ?? ANTONYM_OF.get(stem(t));
+    if (!opposite || b.words.has(t)) continue;
+    for (const o of opposite) if (b.words.has(o) && !a.words.has(o)) return { veto: true, reason: "negation", detail: `${t} vs ${o}` };
   }
   if (onlyA.length === 0 || onlyB.length === 0) return undefined;
   // Only near-identical prompts: strip the common prefix and suffix of the token sequences; if
