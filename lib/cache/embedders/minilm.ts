@@ -20,10 +20,10 @@ export interface MiniLMOptions extends WorkerEmbedderOptions {
   remoteHost?: string;
 }
 
-/** Where local weights are looked for (and downloads are kept). */
+/** Where local weights are looked for (and downloads are kept). A run-time folder, not a build input: hence turbopackIgnore. */
 export function defaultModelDir(): string {
   const e = env();
-  return path.resolve(e.HELIX_MODEL_DIR ?? path.join(e.HELIX_DATA_DIR, "models"));
+  return path.resolve(/* turbopackIgnore: true */ e.HELIX_MODEL_DIR ?? path.join(e.HELIX_DATA_DIR, "models"));
 }
 
 export function createMiniLMEmbedder(opts: MiniLMOptions = {}): WorkerEmbedder {

@@ -7,7 +7,10 @@
 // @xenova/transformers → onnxruntime-web.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { onnx } from "onnx-proto";
+import onnxProto, { type onnx as OnnxTypes } from "onnx-proto";
+
+// onnx-proto is CommonJS; a default import works under Node's ESM loader as well as in vitest.
+const { onnx } = onnxProto;
 
 export const TINY_HIDDEN = 8;
 const SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
@@ -31,13 +34,13 @@ function rng(seed: number): () => number {
   };
 }
 
-function tensor(name: string, rows: Float32Array[]): onnx.ITensorProto {
+function tensor(name: string, rows: Float32Array[]): OnnxTypes.ITensorProto {
   const flat = new Float32Array(rows.length * TINY_HIDDEN);
   rows.forEach((r, i) => flat.set(r, i * TINY_HIDDEN));
   return { name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [rows.length, TINY_HIDDEN], rawData: new Uint8Array(flat.buffer) };
 }
 
-function int64Input(name: string): onnx.IValueInfoProto {
+function int64Input(name: string): OnnxTypes.IValueInfoProto {
   return {
     name,
     type: { tensorType: { elemType: onnx.TensorProto.DataType.INT64, shape: { dim: [{ dimParam: "batch" }, { dimParam: "sequence" }] } } },
