@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { getConfig } from "@/lib/config/loader";
 import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
+import { warmEmbedder } from "@/lib/cache/embedders/select";
 import { flushRequestLogs } from "@/lib/store/request-log";
 import { logger } from "@/lib/observability/logger";
 import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
@@ -37,6 +38,11 @@ async function start(): Promise<void> {
   await getDb();
   const db = dbInfo();
   const kv = getKv();
+  // Load the embedding model in the background: requests skip the semantic cache until it is ready.
+  const semantic = getConfig().helix_settings.semantic_cache;
+  if (semantic.enabled) {
+    warmEmbedder(semantic, (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "semantic cache embedder unavailable"));
+  }
   log.info({ database: db.kind, location: db.location, vector: db.vector, store: kv.kind }, "helix ready");
   if (!e.MASTER_KEY) {
     log.warn(

@@ -20,6 +20,8 @@ export interface CachedAnswer {
   requestedModel: string;
   tenant: string;
   provider: string;
+  /** The last user turn as embedded (PII already removed): the semantic guard compares it. */
+  semanticText?: string;
   /** When it was stored (ms epoch) and how long the upstream took: the latency a hit avoids. */
   storedAt: number;
   upstreamLatencyMs: number;

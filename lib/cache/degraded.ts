@@ -14,13 +14,15 @@ export function cacheUnavailable(what: string, err: unknown): void {
 }
 
 /** The lookup's result, or undefined when the store fails or is slower than the deadline. */
-export async function lookupOrMiss<T>(what: string, lookup: Promise<T | undefined>): Promise<T | undefined> {
+export async function lookupOrMiss<T>(what: string, lookup: Promise<T | undefined>, deadlineMs = LOOKUP_DEADLINE_MS): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
+  // A lookup that loses the race may still reject later: that must not become an unhandled rejection.
+  lookup.catch(() => {});
   try {
     return await Promise.race([
       lookup,
       new Promise<undefined>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${LOOKUP_DEADLINE_MS} ms`)), LOOKUP_DEADLINE_MS);
+        timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs} ms`)), deadlineMs);
       }),
     ]);
   } catch (err) {

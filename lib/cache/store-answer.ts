@@ -4,6 +4,8 @@ import type { GatewayContext } from "@/lib/gateway/context";
 import { getAnswerStore } from "./answer-store-select";
 import type { CachedAnswer } from "./cached-answer";
 import { cacheUnavailable } from "./degraded";
+import { indexSemanticAnswer } from "./semantic-lookup";
+import { getVectorStore } from "./vector-stores/select";
 
 /**
  * After a fresh answer went out: keep it for the next identical request. Never awaited by the
@@ -19,11 +21,20 @@ export function storeAnswer(ctx: GatewayContext, completion: ChatCompletion): vo
     requestedModel: ctx.requestedModel ?? completion.model,
     tenant: cache.tenant,
     provider: ctx.served?.provider ?? "",
+    semanticText: cache.semantic?.text,
     storedAt: Date.now(),
     upstreamLatencyMs: ctx.upstreamLatencyMs ?? 0,
   };
   if (JSON.stringify(answer).length > ctx.config.helix_settings.cache.max_entry_bytes) return;
+  const key = cache.exactKey;
+  const semantic = cache.semantic;
   getAnswerStore()
-    .set(cache.exactKey, answer, cache.ttlSeconds)
+    .set(key, answer, cache.ttlSeconds)
+    // The vector goes in only once its answer is stored: a hit must always find the answer.
+    .then(async () => {
+      if (!semantic) return;
+      const ttl = Math.min(cache.ttlSeconds, ctx.config.helix_settings.semantic_cache.ttl);
+      await indexSemanticAnswer(await getVectorStore(), semantic, key, Date.now() + ttl * 1000, answer.requestedModel);
+    })
     .catch((err: unknown) => cacheUnavailable("cache write", err));
 }

@@ -69,6 +69,12 @@ const SemanticCacheSchema = section({
   /** Per requested model, overriding similarity_threshold. */
   thresholds: z.record(z.string().min(1), z.number().min(0).max(1)).default({}),
   embedding_model: z.string().trim().min(1).default("all-MiniLM-L6-v2"),
+  /** For embedding_model "openai-compatible:<model>": the server's base URL (including /v1). */
+  embedding_api_base: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  /** NAME of the environment variable holding that server's key. */
+  embedding_api_key_env: z.string().regex(ENV_NAME, "must be the NAME of an environment variable").optional(),
+  /** Width to request from that server (e.g. text-embedding-3-*); else learned from its first answer. */
+  embedding_dimensions: int(1, 16_384).optional(),
   /** Seconds an entry lives. */
   ttl: int(1).default(2_592_000),
   /** Requests sampled hotter than this want varied answers: no semantic lookup. */

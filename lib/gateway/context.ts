@@ -53,6 +53,8 @@ export interface CacheState {
   write: boolean;
   ttlSeconds: number;
   exactKey?: string;
+  /** The semantic lookup's inputs, kept so a miss can be indexed without embedding twice. */
+  semantic?: { scope: string; text: string; embedder: string; dimensions: number; vector: Float32Array };
   /** Set on a semantic hit. */
   similarity?: number;
 }

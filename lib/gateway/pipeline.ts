@@ -8,6 +8,7 @@ import { authenticate } from "./stages/authenticate";
 import { validateRequest } from "./stages/validate-request";
 import { route } from "./stages/route";
 import { exactCache } from "./stages/exact-cache";
+import { semanticCache } from "./stages/semantic-cache";
 import { callProvider } from "./stages/call-provider";
 
 type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
@@ -16,7 +17,7 @@ type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
  * The order of the request pipeline, and the only place that knows it (house rule 3).
  * A stage ends the request early by returning a result or throwing a HelixError.
  */
-const STAGES: readonly Stage[] = [authenticate, validateRequest, route, exactCache, callProvider];
+const STAGES: readonly Stage[] = [authenticate, validateRequest, route, exactCache, semanticCache, callProvider];
 
 export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
   for (const stage of STAGES) {

@@ -3,6 +3,9 @@ import { env } from "@/lib/env";
 import { dbInfo, pingDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import { isShuttingDown } from "@/lib/gateway/in-flight";
+import { getConfig } from "@/lib/config/loader";
+import { embedderStatus } from "@/lib/cache/embedders/select";
+import { vectorStoreStatus } from "@/lib/cache/vector-stores/select";
 
 const startedAt = Date.now();
 
@@ -33,9 +36,13 @@ async function check(fn: () => Promise<Record<string, unknown>>, timeoutMs = 200
   }
 }
 
-/** GET /health/readiness: can this instance serve traffic (database and Redis/in-process store)? */
+/**
+ * GET /health/readiness: can this instance serve traffic? Only the database is required: with Redis
+ * down, requests are still answered (the caches are bypassed), so the instance reports "degraded"
+ * and stays in the load balancer — failing readiness would take every instance out at once.
+ */
 export async function readiness(): Promise<Response> {
-  const [database, cache] = await Promise.all([
+  const [database, redis] = await Promise.all([
     check(async () => {
       await pingDb();
       const info = dbInfo();
@@ -47,10 +54,15 @@ export async function readiness(): Promise<Response> {
       return { kind: kv.kind, configured: Boolean(env().REDIS_URL) };
     }),
   ]);
+  const semantic = getConfig().helix_settings.semantic_cache;
+  const embedder = { ...embedderStatus(semantic), enabled: semantic.enabled };
+  const vectorStore = vectorStoreStatus();
   const shuttingDown = isShuttingDown();
-  const ready = database.status === "ok" && cache.status === "ok" && !shuttingDown;
+  const ready = database.status === "ok" && !shuttingDown;
+  const degraded = redis.status !== "ok" || (semantic.enabled && !embedder.ready);
+  const status = shuttingDown ? "shutting_down" : !ready ? "unavailable" : degraded ? "degraded" : "ok";
   return Response.json(
-    { status: shuttingDown ? "shutting_down" : ready ? "ok" : "unavailable", checks: { database, cache } },
+    { status, checks: { database, cache: redis, embedder, vector_store: vectorStore } },
     { status: ready ? 200 : 503 },
   );
 }

@@ -1,0 +1,50 @@
+import "server-only";
+import { getAnswerStore } from "@/lib/cache/answer-store-select";
+import { lookupOrMiss } from "@/lib/cache/degraded";
+import { semanticKey } from "@/lib/cache/request-key";
+import { findSemanticAnswer } from "@/lib/cache/semantic-lookup";
+import { embedderStatus, getEmbedder } from "@/lib/cache/embedders/select";
+import { getVectorStore } from "@/lib/cache/vector-stores/select";
+import type { GatewayContext, GatewayResult } from "../context";
+
+// Embedding is the slow part of a lookup (tens of ms on the wasm encoder); past this, the
+// request goes upstream rather than waiting on a busy embedder.
+const EMBED_DEADLINE_MS = 1_000;
+
+/**
+ * Stage: a paraphrase of an earlier prompt, in exactly the same scope (tenant, model, system
+ * prompt, earlier turns, tools, sampling), answers this one — unless the guard vetoes it.
+ */
+export async function semanticCache(ctx: GatewayContext): Promise<GatewayResult | void> {
+  const cache = ctx.cache;
+  const req = ctx.chatRequest;
+  const cfg = ctx.config.helix_settings.semantic_cache;
+  if (!cache || !req || !cfg.enabled || (!cache.read && !cache.write)) return;
+  if ((req.temperature ?? 1) > cfg.max_temperature) return;
+  if (cfg.skip_tool_requests && (req.tools?.length ?? 0) > 0) return;
+  const key = semanticKey(cache.tenant, req);
+  if (!key) return;
+  // A model still loading must not hold requests up: they go upstream until it is ready.
+  if (!embedderStatus(cfg).ready) {
+    getEmbedder(cfg).catch(() => {});
+    return;
+  }
+  const vector = await lookupOrMiss(
+    "prompt embedding",
+    getEmbedder(cfg).then(async (e) => ({ embedder: e, vector: (await e.embed([key.text]))[0] })),
+    EMBED_DEADLINE_MS,
+  );
+  if (!vector) return;
+  cache.semantic = { scope: key.scope, text: key.text, embedder: vector.embedder.id, dimensions: vector.embedder.dimensions, vector: vector.vector };
+  if (!cache.read) return;
+
+  const threshold = cfg.thresholds[req.model] ?? cfg.similarity_threshold;
+  const hit = await lookupOrMiss(
+    "semantic cache lookup",
+    findSemanticAnswer(await getVectorStore(), getAnswerStore(), cache.semantic, threshold, cfg.guard),
+  );
+  if (!hit) return;
+  ctx.cacheStatus = "SEMANTIC_HIT";
+  cache.similarity = hit.similarity;
+  return { kind: "cached", answer: hit.answer };
+}
