@@ -88,6 +88,29 @@ test("a team shares cached answers across instances; another team never sees the
   await expect
     .poll(async () => (await db.query<{ cache_status: string }>("SELECT cache_status FROM request_logs WHERE cache_status IS NOT NULL")).map((l) => l.cache_status).sort())
     .toEqual(expect.arrayContaining(["HIT", "MISS", "MISS"]));
+  const hit = await db.query<{ cache_saved_ms: number | null }>("SELECT cache_saved_ms FROM request_logs WHERE cache_status = 'HIT' LIMIT 1");
+  expect(hit[0].cache_saved_ms).not.toBeNull();
+});
+
+test("semantic hits with Redis + PostgreSQL (no pgvector, no RediSearch: the in-process index)", async () => {
+  const key = await createKey("delta");
+  await expect
+    .poll(async () => ((await (await fetch(`${a.url}/health/readiness`)).json()) as { checks: { embedder: { ready: boolean } } }).checks.embedder.ready, {
+      timeout: 30_000,
+    })
+    .toBe(true);
+  const prompt = "How do I reset my password?";
+  await ask(a, key, prompt);
+  await expect.poll(async () => (await ask(a, key, prompt)).cache, { timeout: 5000 }).toBe("HIT");
+  expect((await ask(a, key, "What are the steps to reset my password?")).cache).toBe("SEMANTIC_HIT");
+  await expect
+    .poll(async () => (await db.query<{ s: number | null }>("SELECT cache_similarity AS s FROM request_logs WHERE cache_status = 'SEMANTIC_HIT'"))[0]?.s ?? 0)
+    .toBeGreaterThan(0.8);
+  const stats = (await (await fetch(`${a.url}/helix/stats`, { headers: { authorization: `Bearer ${MASTER}` } })).json()) as {
+    cache: { semantic_hit: number; vector_store: { kind: string } };
+  };
+  expect(stats.cache.semantic_hit).toBeGreaterThanOrEqual(1);
+  expect(stats.cache.vector_store.kind).toBe("memory");
 });
 
 test("Redis stopped mid-run: answers keep flowing, readiness says degraded, the cache recovers", async () => {

@@ -140,3 +140,26 @@ test("another key (another tenant in local mode) does not see the answer", async
     .withResponse();
   expect(response.headers.get("x-helix-cache")).toBe("MISS");
 });
+
+test("/helix/stats counts hits and what they saved; DELETE /helix/cache invalidates by model", async () => {
+  await ask("stats one", { model: "claude-3-5-haiku-latest" });
+  expect((await ask("stats one", { model: "claude-3-5-haiku-latest" })).cache).toBe("HIT");
+  const auth = { authorization: "Bearer sk-local-cache" };
+  const stats = (await (await fetch(`${helix.url}/helix/stats`, { headers: auth })).json()) as {
+    cache: { hit: number; miss: number; hit_rate: number; saved_completion_tokens: number; by_model: Record<string, { hit: number }>; entries: { answers: { entries: number } } };
+  };
+  expect(stats.cache.hit).toBeGreaterThanOrEqual(1);
+  expect(stats.cache.miss).toBeGreaterThanOrEqual(1);
+  expect(stats.cache.hit_rate).toBeGreaterThan(0);
+  expect(stats.cache.saved_completion_tokens).toBeGreaterThan(0);
+  expect(stats.cache.by_model["claude-3-5-haiku-latest"].hit).toBeGreaterThanOrEqual(1);
+  expect(stats.cache.entries.answers.entries).toBeGreaterThan(0);
+
+  const bad = await fetch(`${helix.url}/helix/cache`, { method: "DELETE", headers: auth });
+  expect(bad.status).toBe(400);
+  const del = await fetch(`${helix.url}/helix/cache?model=claude-3-5-haiku-latest`, { method: "DELETE", headers: auth });
+  expect(del.status).toBe(200);
+  expect(((await del.json()) as { deleted: { answers: number } }).deleted.answers).toBeGreaterThanOrEqual(1);
+  expect((await ask("stats one", { model: "claude-3-5-haiku-latest" })).cache).toBe("MISS");
+  expect((await ask("cache me please")).cache).toBe("HIT"); // other models untouched
+});

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ChatCompletion } from "@/lib/gateway/openai-contract";
-import type { GatewayContext } from "@/lib/gateway/context";
+import { elapsedMs, type GatewayContext } from "@/lib/gateway/context";
 import { getAnswerStore } from "./answer-store-select";
 import type { CachedAnswer } from "./cached-answer";
 import { cacheUnavailable } from "./degraded";
@@ -23,7 +23,8 @@ export function storeAnswer(ctx: GatewayContext, completion: ChatCompletion): vo
     provider: ctx.served?.provider ?? "",
     semanticText: cache.semantic?.text,
     storedAt: Date.now(),
-    upstreamLatencyMs: ctx.upstreamLatencyMs ?? 0,
+    // What a hit will save: the whole answer's time (for a stream, until its last chunk).
+    upstreamLatencyMs: ctx.chatRequest?.stream ? elapsedMs(ctx) : (ctx.upstreamLatencyMs ?? 0),
   };
   if (JSON.stringify(answer).length > ctx.config.helix_settings.cache.max_entry_bytes) return;
   const key = cache.exactKey;

@@ -57,6 +57,8 @@ export interface CacheState {
   semantic?: { scope: string; text: string; embedder: string; dimensions: number; vector: Float32Array };
   /** Set on a semantic hit. */
   similarity?: number;
+  /** On a hit: the upstream latency the original answer took, i.e. what this hit saved. */
+  savedMs?: number;
 }
 
 /** The one object that flows through every stage. */

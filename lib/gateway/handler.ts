@@ -74,6 +74,7 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
     case "chat-stream":
       return sse(ctx, result.stream, result.includeUsage, ctx.cache?.write === true);
     case "cached": {
+      if (ctx.cache) ctx.cache.savedMs = result.answer.upstreamLatencyMs;
       ctx.served = { provider: result.answer.provider as NonNullable<GatewayContext["served"]>["provider"], model: result.answer.completion.model };
       const req = ctx.chatRequest!;
       if (req.stream) {

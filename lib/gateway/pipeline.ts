@@ -1,6 +1,7 @@
 import "server-only";
 import { InternalError } from "@/lib/errors";
 import { storeAnswer } from "@/lib/cache/store-answer";
+import { recordCacheEvent } from "@/lib/cache/cache-metrics";
 import type { ChatCompletion } from "./openai-contract";
 import type { GatewayContext, GatewayResult } from "./context";
 import { recordRequest, type Outcome } from "./record";
@@ -34,5 +35,16 @@ export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
  */
 export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completion?: ChatCompletion }): void {
   if (outcome.completion && !outcome.error && !outcome.clientDisconnected) storeAnswer(ctx, outcome.completion);
+  if (ctx.cacheStatus && ctx.cache) {
+    const hit = ctx.cacheStatus === "HIT" || ctx.cacheStatus === "SEMANTIC_HIT";
+    recordCacheEvent({
+      status: ctx.cacheStatus,
+      model: ctx.requestedModel ?? "",
+      tenant: ctx.cache.tenant,
+      savedMs: hit ? ctx.cache.savedMs : undefined,
+      savedPromptTokens: hit ? ctx.usage?.prompt_tokens : undefined,
+      savedCompletionTokens: hit ? ctx.usage?.completion_tokens : undefined,
+    });
+  }
   recordRequest(ctx, outcome);
 }

@@ -39,6 +39,8 @@ export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
     errorMessage: outcome.error?.message.slice(0, 1000) ?? null,
     stream,
     cacheStatus: ctx.cacheStatus ?? null,
+    cacheSimilarity: ctx.cache?.similarity ?? null,
+    cacheSavedMs: ctx.cache?.savedMs ?? null,
     attempts: Math.max(1, ctx.attempts.length),
     latencyMs: elapsedMs(ctx),
     upstreamLatencyMs: ctx.upstreamLatencyMs ?? null,

@@ -29,6 +29,8 @@ export interface RequestLogEntry {
   errorMessage?: string | null;
   stream?: boolean;
   cacheStatus?: string | null;
+  cacheSimilarity?: number | null;
+  cacheSavedMs?: number | null;
   attempts?: number;
   latencyMs: number;
   upstreamLatencyMs?: number | null;
@@ -79,6 +81,8 @@ type Row = {
   errorMessage: string | null;
   stream: boolean;
   cacheStatus: string | null;
+  cacheSimilarity: number | null;
+  cacheSavedMs: number | null;
   attempts: number;
   latencyMs: number;
   upstreamLatencyMs: number | null;
@@ -291,6 +295,8 @@ const COLUMNS: ReadonlyArray<readonly [string, string, keyof Row]> = [
   ["error_message", "text", "errorMessage"],
   ["stream", "bool", "stream"],
   ["cache_status", "text", "cacheStatus"],
+  ["cache_similarity", "float8", "cacheSimilarity"],
+  ["cache_saved_ms", "int4", "cacheSavedMs"],
   ["attempts", "int4", "attempts"],
   ["latency_ms", "int4", "latencyMs"],
   ["upstream_latency_ms", "int4", "upstreamLatencyMs"],
@@ -343,6 +349,8 @@ function toRow(e: RequestLogEntry): Row {
     errorMessage: e.errorMessage ?? null,
     stream: e.stream === true,
     cacheStatus: e.cacheStatus ?? null,
+    cacheSimilarity: typeof e.cacheSimilarity === "number" && Number.isFinite(e.cacheSimilarity) ? e.cacheSimilarity : null,
+    cacheSavedMs: int(e.cacheSavedMs),
     attempts: int(e.attempts) ?? 1,
     latencyMs: int(e.latencyMs) ?? 0,
     upstreamLatencyMs: int(e.upstreamLatencyMs),

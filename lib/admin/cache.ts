@@ -1,0 +1,55 @@
+import "server-only";
+import { requireAdmin } from "@/lib/auth/caller";
+import { getConfig } from "@/lib/config/loader";
+import { InvalidRequestError } from "@/lib/errors";
+import { getAnswerStore } from "@/lib/cache/answer-store-select";
+import type { AnswerFilter } from "@/lib/cache/answer-store";
+import { cacheMetrics } from "@/lib/cache/cache-metrics";
+import { embedderStatus } from "@/lib/cache/embedders/select";
+import { getVectorStore, vectorStoreStatus } from "@/lib/cache/vector-stores/select";
+
+/** GET /helix/stats: the cache's figures (hits by type, hit rates, what hits saved, sizes). */
+export async function statsResponse(request: Request) {
+  await requireAdmin(request);
+  const semantic = getConfig().helix_settings.semantic_cache;
+  const [metrics, answers] = await Promise.all([cacheMetrics(), getAnswerStore().stats().catch(() => undefined)]);
+  const vectors = semantic.enabled ? await (await getVectorStore()).stats().catch(() => undefined) : undefined;
+  return {
+    cache: {
+      ...metrics,
+      entries: { answers: answers ?? null, vectors: vectors ?? null },
+      answer_store: getAnswerStore().kind,
+      vector_store: vectorStoreStatus(),
+      embedder: embedderStatus(semantic),
+    },
+  };
+}
+
+/**
+ * DELETE /helix/cache?all=true | ?model=<name> | ?tenant=<team:…|key:…> | ?entry=<hash>: drops
+ * cached answers (and, by model or all, their vectors). A dropped answer's vector can no longer
+ * serve a hit: lookups need the answer.
+ */
+export async function invalidateCacheResponse(request: Request) {
+  await requireAdmin(request);
+  const q = new URL(request.url).searchParams;
+  const filter: AnswerFilter = {};
+  if (q.get("all") === "true") filter.all = true;
+  if (q.get("model")) filter.model = q.get("model")!;
+  if (q.get("tenant")) filter.tenant = q.get("tenant")!;
+  if (q.get("entry")) filter.hashes = [q.get("entry")!];
+  if (!filter.all && filter.model === undefined && filter.tenant === undefined && !filter.hashes) {
+    throw new InvalidRequestError("Say what to invalidate: ?all=true, ?model=<name>, ?tenant=<team:id|key:id> or ?entry=<hash>.", {
+      param: "query",
+    });
+  }
+  const answers = await getAnswerStore().delete(filter);
+  let vectors = 0;
+  const semantic = getConfig().helix_settings.semantic_cache;
+  const active = embedderStatus(semantic).active;
+  if (semantic.enabled && active && (filter.all || filter.model !== undefined || filter.hashes)) {
+    const store = await getVectorStore();
+    vectors = await store.delete(active, filter.all ? { all: true } : filter.model !== undefined ? { model: filter.model } : { ids: filter.hashes });
+  }
+  return { deleted: { answers, vectors } };
+}
