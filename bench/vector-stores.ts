@@ -116,7 +116,7 @@ async function benchPgvector(rows: Row[]): Promise<void> {
       try {
         const scopes = layout === "one scope" ? 1 : Math.max(1, Math.floor(n / 100));
         const scopeOf = (i: number) => (scopes === 1 ? "all" : `s${i % scopes}`);
-        const store = new PgvectorStore({ db: db.prisma });
+        const store = new PgvectorStore({ db: db.prisma, singleConnection: true }); // as select.ts on PGlite
         await store.ensureIndex("bench", DIMS);
         const { vectors, seconds } = await fill(store, "bench", n, scopeOf, n);
         await db.prisma.$executeRawUnsafe("ANALYZE semantic_cache_vectors");

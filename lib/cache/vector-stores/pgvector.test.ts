@@ -28,6 +28,11 @@ describeVectorStoreContract("pgvector (PGlite)", async () => {
   return { store, cleanup: () => store.close() };
 });
 
+describeVectorStoreContract("pgvector (PGlite, session settings)", async () => {
+  const store = new PgvectorStore({ db: (await db()).prisma, singleConnection: true });
+  return { store, cleanup: () => store.close() };
+});
+
 describe("PgvectorStore on PGlite", () => {
   let handle: DbHandle;
   let store: PgvectorStore;
@@ -90,6 +95,30 @@ describe("PgvectorStore on PGlite", () => {
     // And both paths answer: k rows from the big scope, the one row from the small one.
     expect(await store.search(e, "big", randomUnit(32, next), 5)).toHaveLength(5);
     expect((await store.search(e, "small-10", randomUnit(32, next), 5)).map((h) => h.id)).toEqual(["p10"]);
+
+    // Force the graph for a one-row scope (no sort allowed, so no btree + sort plan): a plain HNSW
+    // scan sees ef_search=40 candidates, filters them all out and answers nothing; the iterative
+    // scan the store turns on keeps walking until it finds the row.
+    await handle.prisma.$executeRawUnsafe(`SET enable_sort = off`);
+    try {
+      expect(await plan("small-10")).toMatch(new RegExp(hnswIndexName(e)));
+      await handle.prisma.$executeRawUnsafe(`SET hnsw.iterative_scan = off`);
+      const plain = await handle.prisma.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id FROM semantic_cache_vectors WHERE embedder = '${e}' AND scope = $2 AND expires_at > now() ORDER BY embedding::vector(32) <=> $1::vector(32) LIMIT 5`,
+        q,
+        "small-10",
+      );
+      expect(plain).toEqual([]);
+      const pooled = new PgvectorStore({ db: handle.prisma }); // SET LOCAL in a transaction
+      await pooled.ensureIndex(e, 32);
+      expect((await pooled.search(e, "small-10", randomUnit(32, next), 5)).map((h) => h.id)).toEqual(["p10"]);
+      const session = new PgvectorStore({ db: handle.prisma, singleConnection: true }); // SET once
+      await session.ensureIndex(e, 32);
+      expect((await session.search(e, "small-10", randomUnit(32, next), 5)).map((h) => h.id)).toEqual(["p10"]);
+    } finally {
+      await handle.prisma.$executeRawUnsafe(`RESET enable_sort`);
+      await handle.prisma.$executeRawUnsafe(`RESET hnsw.iterative_scan`);
+    }
   });
 
   it("purges expired rows on demand and reports the table size", async () => {

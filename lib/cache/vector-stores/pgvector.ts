@@ -37,6 +37,11 @@ export interface PgvectorStoreOptions {
   /** Rows removed per purge statement, so a purge never holds locks for long. */
   purgeBatch?: number;
   log?: (message: string) => void;
+  /**
+   * The client has exactly one connection (PGlite): hnsw.iterative_scan is then set once for the
+   * session instead of per search in a transaction (saves BEGIN/SET/COMMIT on every lookup).
+   */
+  singleConnection?: boolean;
 }
 
 export const VECTORS_TABLE = "semantic_cache_vectors";
@@ -84,6 +89,8 @@ export class PgvectorStore implements VectorStore {
   private lastPurge = Date.now();
   private purging: Promise<number> | undefined;
   private readonly log: (message: string) => void;
+  private readonly singleConnection: boolean;
+  private sessionReady: Promise<void> | undefined;
 
   constructor(opts: PgvectorStoreOptions) {
     const db = opts.db;
@@ -91,6 +98,7 @@ export class PgvectorStore implements VectorStore {
     this.purgeIntervalMs = opts.purgeIntervalMs ?? 60_000;
     this.purgeBatch = opts.purgeBatch ?? 5_000;
     this.log = opts.log ?? (() => {});
+    this.singleConnection = opts.singleConnection ?? false;
   }
 
   async ensureIndex(embedder: string, dimensions: number): Promise<void> {
@@ -138,13 +146,25 @@ export class PgvectorStore implements VectorStore {
       `WHERE embedder = '${embedder}' AND scope = $2 AND expires_at > now() ` +
       `ORDER BY ${distance} LIMIT ${limit}`;
     const prisma = await this.prisma();
-    const [, rows] = await this.run("search", () =>
-      prisma.$transaction([
-        // SET LOCAL: on a pooled PostgreSQL a plain SET would stick to one connection only.
-        prisma.$executeRawUnsafe(`SET LOCAL hnsw.iterative_scan = relaxed_order`),
-        prisma.$queryRawUnsafe<{ id: string; similarity: number }[]>(sql, toPgVectorLiteral(vector), scope),
-      ]),
-    );
+    let rows: { id: string; similarity: number }[];
+    if (this.singleConnection) {
+      this.sessionReady ??= this.run("search", async () => {
+        await prisma.$executeRawUnsafe(`SET hnsw.iterative_scan = relaxed_order`);
+      }).catch((err: unknown) => {
+        this.sessionReady = undefined;
+        throw err;
+      });
+      await this.sessionReady;
+      rows = await this.run("search", () => prisma.$queryRawUnsafe<{ id: string; similarity: number }[]>(sql, toPgVectorLiteral(vector), scope));
+    } else {
+      [, rows] = await this.run("search", () =>
+        prisma.$transaction([
+          // SET LOCAL: on a pooled PostgreSQL a plain SET would stick to one connection only.
+          prisma.$executeRawUnsafe(`SET LOCAL hnsw.iterative_scan = relaxed_order`),
+          prisma.$queryRawUnsafe<{ id: string; similarity: number }[]>(sql, toPgVectorLiteral(vector), scope),
+        ]),
+      );
+    }
     // relaxed_order may return graph hits slightly out of order; the caller wants best first.
     return rows.map((r) => ({ id: r.id, similarity: clamp(Number(r.similarity)) })).sort((a, b) => b.similarity - a.similarity);
   }

@@ -39,6 +39,8 @@ export interface ChooseDeps {
   getDb?: () => Promise<PrismaClient>;
   /** Whether the opened database has pgvector (dbInfo().vector after getDb()). */
   hasVector?: () => boolean;
+  /** Whether the database is embedded PGlite (one connection). */
+  isPglite?: () => boolean;
   log?: (message: string) => void;
 }
 
@@ -82,7 +84,8 @@ export async function chooseVectorStore(deps: ChooseDeps): Promise<Choice> {
         notes.push("the database has no pgvector extension");
         return undefined;
       }
-      return { store: new PgvectorStore({ db: prisma, log }), status: { kind: "pgvector", reason: "pgvector in the database", shared: true } };
+      const singleConnection = (deps.isPglite ?? (() => dbInfo().kind === "pglite"))();
+      return { store: new PgvectorStore({ db: prisma, log, singleConnection }), status: { kind: "pgvector", reason: "pgvector in the database", shared: true } };
     } catch (err) {
       notes.push(`the database is unavailable (${err instanceof Error ? err.message : String(err)})`);
       return undefined;
