@@ -26,7 +26,7 @@ import { createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { VectorStoreUnavailableError } from "./errors";
 import type { VectorDeleteFilter, VectorEntry, VectorMatch, VectorStore } from "./types";
-import { checkDeleteFilter, checkDimensions, checkEmbedder, checkEntry, checkK, checkVector, VectorStoreArgumentError } from "./validate";
+import { checkDeleteFilter, checkDimensions, checkEmbedder, checkEntry, checkK, checkVector, ensureIndexOnce, VectorStoreArgumentError } from "./validate";
 import { toPgVectorLiteral } from "./vector-codec";
 
 export interface PgvectorStoreOptions {
@@ -81,8 +81,9 @@ export function hnswIndexName(embedder: string): string {
 export class PgvectorStore implements VectorStore {
   readonly kind = "pgvector" as const;
   private readonly getPrisma: () => Promise<PrismaClient>;
-  private readonly dims = new Map<string, number>();
-  private readonly ensuring = new Map<string, Promise<void>>();
+  /** Registered dimensions per embedder, and index creations in flight (see ensureIndexOnce). */
+  readonly dims = new Map<string, number>();
+  readonly ensuring = new Map<string, Promise<void>>();
   private tables: Promise<void> | undefined;
   private readonly purgeIntervalMs: number;
   private readonly purgeBatch: number;
@@ -101,22 +102,14 @@ export class PgvectorStore implements VectorStore {
     this.singleConnection = opts.singleConnection ?? false;
   }
 
-  async ensureIndex(embedder: string, dimensions: number): Promise<void> {
-    checkEmbedder(embedder);
-    checkDimensions(dimensions);
-    const known = this.dims.get(embedder);
-    if (known !== undefined) {
-      if (known !== dimensions) throw dimensionMismatch(embedder, known, dimensions);
-      return;
-    }
-    let pending = this.ensuring.get(embedder);
-    if (!pending) {
-      pending = this.createIndex(embedder, dimensions).finally(() => this.ensuring.delete(embedder));
-      this.ensuring.set(embedder, pending);
-    }
-    await pending;
-    const now = this.dims.get(embedder);
-    if (now !== dimensions) throw dimensionMismatch(embedder, now ?? 0, dimensions);
+  ensureIndex(embedder: string, dimensions: number): Promise<void> {
+    return ensureIndexOnce(
+      this,
+      embedder,
+      dimensions,
+      () => this.createIndex(embedder, dimensions),
+      (registered) => dimensionMismatch(embedder, registered, dimensions),
+    );
   }
 
   async upsert(embedder: string, entry: VectorEntry): Promise<void> {

@@ -23,7 +23,7 @@ import {
   tagValue,
 } from "./redisearch-syntax";
 import type { VectorDeleteFilter, VectorEntry, VectorMatch, VectorStore } from "./types";
-import { checkDeleteFilter, checkDimensions, checkEmbedder, checkEntry, checkK, checkVector, VectorStoreArgumentError } from "./validate";
+import { checkDeleteFilter, checkDimensions, checkEmbedder, checkEntry, checkK, checkVector, ensureIndexOnce, VectorStoreArgumentError } from "./validate";
 import { toFloat32Blob } from "./vector-codec";
 
 export interface RedisStackStoreOptions {
@@ -76,8 +76,9 @@ export class RedisStackStore implements VectorStore {
   readonly client: Redis;
   private readonly ownsClient: boolean;
   private readonly now: () => number;
-  private readonly dims = new Map<string, number>();
-  private readonly ensuring = new Map<string, Promise<void>>();
+  /** Registered dimensions per embedder, and index creations in flight (see ensureIndexOnce). */
+  readonly dims = new Map<string, number>();
+  readonly ensuring = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(opts: RedisStackStoreOptions) {
@@ -86,22 +87,14 @@ export class RedisStackStore implements VectorStore {
     this.now = opts.now ?? Date.now;
   }
 
-  async ensureIndex(embedder: string, dimensions: number): Promise<void> {
-    checkEmbedder(embedder);
-    checkDimensions(dimensions);
-    const known = this.dims.get(embedder);
-    if (known !== undefined) {
-      if (known !== dimensions) throw dimensionMismatch(embedder, known, dimensions);
-      return;
-    }
-    let pending = this.ensuring.get(embedder);
-    if (!pending) {
-      pending = this.createIndex(embedder, dimensions).finally(() => this.ensuring.delete(embedder));
-      this.ensuring.set(embedder, pending);
-    }
-    await pending;
-    const now = this.dims.get(embedder);
-    if (now !== dimensions) throw dimensionMismatch(embedder, now ?? 0, dimensions);
+  ensureIndex(embedder: string, dimensions: number): Promise<void> {
+    return ensureIndexOnce(
+      this,
+      embedder,
+      dimensions,
+      () => this.createIndex(embedder, dimensions),
+      (registered) => dimensionMismatch(embedder, registered, dimensions),
+    );
   }
 
   async upsert(embedder: string, entry: VectorEntry): Promise<void> {

@@ -58,3 +58,31 @@ export function checkDeleteFilter(filter: { ids?: string[]; scope?: string; mode
   }
   if (filter.ids !== undefined && !Array.isArray(filter.ids)) throw new VectorStoreArgumentError("delete ids must be an array");
 }
+
+/**
+ * Index creation shared by the stores: at most one creation per embedder in flight, then the
+ * embedder's registered dimensions must match the requested ones (`mismatch` says why not).
+ */
+export async function ensureIndexOnce(
+  state: { dims: Map<string, number>; ensuring: Map<string, Promise<void>> },
+  embedder: string,
+  dimensions: number,
+  create: () => Promise<void>,
+  mismatch: (registered: number) => Error,
+): Promise<void> {
+  checkEmbedder(embedder);
+  checkDimensions(dimensions);
+  const known = state.dims.get(embedder);
+  if (known !== undefined) {
+    if (known !== dimensions) throw mismatch(known);
+    return;
+  }
+  let pending = state.ensuring.get(embedder);
+  if (!pending) {
+    pending = create().finally(() => state.ensuring.delete(embedder));
+    state.ensuring.set(embedder, pending);
+  }
+  await pending;
+  const now = state.dims.get(embedder);
+  if (now !== dimensions) throw mismatch(now ?? 0);
+}
