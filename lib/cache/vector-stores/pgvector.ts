@@ -26,7 +26,7 @@ import { createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { VectorStoreUnavailableError } from "./errors";
 import type { VectorDeleteFilter, VectorEntry, VectorMatch, VectorStore } from "./types";
-import { checkDeleteFilter, checkDimensions, checkEmbedder, checkEntry, checkK, checkVector, ensureIndexOnce, VectorStoreArgumentError } from "./validate";
+import { checkDeleteFilter, checkEmbedder, checkEntry, checkK, checkVector, ensureIndexOnce, VectorStoreArgumentError } from "./validate";
 import { toPgVectorLiteral } from "./vector-codec";
 
 export interface PgvectorStoreOptions {

@@ -23,7 +23,7 @@ import {
   tagValue,
 } from "./redisearch-syntax";
 import type { VectorDeleteFilter, VectorEntry, VectorMatch, VectorStore } from "./types";
-import { checkDeleteFilter, checkDimensions, checkEmbedder, checkEntry, checkK, checkVector, ensureIndexOnce, VectorStoreArgumentError } from "./validate";
+import { checkDeleteFilter, checkEmbedder, checkEntry, checkK, checkVector, ensureIndexOnce, VectorStoreArgumentError } from "./validate";
 import { toFloat32Blob } from "./vector-codec";
 
 export interface RedisStackStoreOptions {
