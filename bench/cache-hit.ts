@@ -5,13 +5,13 @@
 // it). Reports p50/p99 of each and the ratios to the miss, from one run.
 //
 //   npm run bench:cache -- --pairs 40 --latency 500
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Agent, request } from "undici";
 import { startHelix, type HelixServer } from "../e2e/support/helix-server";
 import { ensureBuild } from "../scripts/lib/ensure-build";
+import { spawnFakeUpstream } from "../test/fake-upstream/spawn";
 
 const { values } = parseArgs({
   options: {
@@ -22,23 +22,6 @@ const { values } = parseArgs({
 const PAIRS = Number(values.pairs);
 const LATENCY = Number(values.latency);
 const ROOT = path.resolve(import.meta.dirname, "..");
-
-async function startFake(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fake-upstream/main.ts", "--port", "0", "--latency", String(LATENCY), "--no-record"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = "";
-    child.stdout!.on("data", (d) => {
-      buf += d;
-      const m = /FAKE_UPSTREAM_URL=(\S+)/.exec(buf);
-      if (m) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`fake upstream exited (${code})`)));
-  });
-  return { url, child };
-}
 
 const dispatcher = new Agent({ connections: 4 });
 
@@ -62,7 +45,7 @@ function q(sorted: number[], p: number): number {
 async function main() {
   ensureBuild();
   const pairs = (JSON.parse(readFileSync(path.join(ROOT, "../shared/data/semantic/gptcache_mock_data.json"), "utf8")) as Array<{ origin: string; similar: string }>).slice(0, PAIRS);
-  const fake = await startFake();
+  const fake = await spawnFakeUpstream(["--latency", String(LATENCY), "--no-record"]);
   let helix: HelixServer | undefined;
   try {
     helix = await startHelix({ OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-fake", HELIX_EMBEDDINGS_OFFLINE: "true" });

@@ -3,7 +3,6 @@
 // process), and reports ratios — absolute numbers on a shared 2-core machine mean little.
 //
 //   npm run bench:overhead -- --requests 2000 --concurrency 16
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +10,7 @@ import { parseArgs } from "node:util";
 import { Agent, request } from "undici";
 import { startHelix, type HelixServer } from "../e2e/support/helix-server";
 import { ensureBuild } from "../scripts/lib/ensure-build";
+import { spawnFakeUpstream } from "../test/fake-upstream/spawn";
 
 const { values } = parseArgs({
   options: {
@@ -20,28 +20,18 @@ const { values } = parseArgs({
     // Production mode: request logs go to this PostgreSQL instead of the embedded PGlite.
     "database-url": { type: "string" },
     "redis-url": { type: "string" },
+    // A helix.yaml for the gateway under test (e.g. to pick a vector store).
+    config: { type: "string" },
+    // Measure cache misses (every prompt unique: exact lookup, prompt embedding, vector search and
+    // the writes after the answer) instead of pass-through (x-helix-cache: bypass).
+    cache: { type: "boolean", default: false },
   },
 });
+const CACHE = values.cache;
+let nonce = 0;
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
-
-async function startFakeProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fake-upstream/main.ts", "--port", "0"], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = "";
-    child.stdout!.on("data", (d) => {
-      buf += d;
-      const m = /FAKE_UPSTREAM_URL=(\S+)/.exec(buf);
-      if (m) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`fake upstream exited (${code})`)));
-  });
-  return { url, child };
-}
 
 const dispatcher = new Agent({ connections: CONCURRENCY * 2, keepAliveTimeout: 30_000 });
 
@@ -50,8 +40,8 @@ async function once(url: string, body: string): Promise<number> {
   const res = await request(url, {
     method: "POST",
     dispatcher,
-    headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
-    body,
+    headers: { "content-type": "application/json", authorization: "Bearer sk-bench", ...(CACHE ? {} : { "x-helix-cache": "bypass" }) },
+    body: CACHE ? body.replace("__NONCE__", String(nonce++)) : body,
   });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
@@ -88,14 +78,14 @@ function chatBody(stream: boolean): string {
     stream,
     messages: [
       { role: "system", content: "You are a helpful assistant." },
-      { role: "user", content: "Summarise the benefits of an LLM gateway in one sentence, please." },
+      { role: "user", content: "Summarise the benefits of an LLM gateway in one sentence, please. (__NONCE__)" },
     ],
   });
 }
 
 async function main() {
   ensureBuild();
-  const fake = await startFakeProcess();
+  const fake = await spawnFakeUpstream(["--no-record"]);
   const dir = mkdtempSync(path.join(tmpdir(), "helix-bench-"));
   let helix: HelixServer | undefined;
   try {
@@ -106,6 +96,7 @@ async function main() {
       HELIX_LOG_FLUSH_MS: "500",
       DATABASE_URL: values["database-url"],
       REDIS_URL: values["redis-url"],
+      HELIX_CONFIG: values.config,
     });
     const rows: Array<{ mode: string; direct: Result; helix: Result }> = [];
     for (const stream of [false, true]) {
@@ -117,7 +108,7 @@ async function main() {
       rows.push({ mode: stream ? "stream" : "non-stream", direct: await measure(direct, body, REQUESTS), helix: await measure(viaHelix, body, REQUESTS) });
     }
     const fmt = (n: number) => n.toFixed(2);
-    const mode = values["database-url"] ? "PostgreSQL" : "embedded PGlite";
+    const mode = `${values["database-url"] ? "PostgreSQL" : "embedded PGlite"}, ${CACHE ? "cache misses (unique prompts)" : "cache bypassed"}`;
     console.log(`\nHelix overhead — ${REQUESTS} requests per path, concurrency ${CONCURRENCY}, ${mode}, fake upstream on loopback\n`);
     console.log("| mode | direct p50 ms | helix p50 ms | added p50 ms | direct p99 ms | helix p99 ms | added p99 ms | direct req/s | helix req/s | helix/direct req/s |");
     console.log("|---|---|---|---|---|---|---|---|---|---|");

@@ -1,15 +1,20 @@
 import "server-only";
 import { getAnswerStore } from "@/lib/cache/answer-store-select";
 import { lookupOrMiss } from "@/lib/cache/degraded";
+import { semanticThresholdFor } from "@/lib/cache/cache-policy";
 import { semanticKey } from "@/lib/cache/request-key";
 import { findSemanticAnswer } from "@/lib/cache/semantic-lookup";
 import { embedderStatus, getEmbedder } from "@/lib/cache/embedders/select";
 import { getVectorStore } from "@/lib/cache/vector-stores/select";
 import type { GatewayContext, GatewayResult } from "../context";
 
-// Embedding is the slow part of a lookup (tens of ms on the wasm encoder); past this, the
-// request goes upstream rather than waiting on a busy embedder.
+// Embedding is the slow part of a lookup (~15 ms per prompt on the wasm encoder, one at a time);
+// past this, the request goes upstream rather than waiting on a busy embedder.
 const EMBED_DEADLINE_MS = 1_000;
+// Under load the embedder is the bottleneck: with this many prompts already waiting, a new one
+// skips the semantic lookup at once instead of queueing behind them (the exact cache still works).
+const MAX_WAITING_EMBEDS = 8;
+const waiting = ((globalThis as unknown as { __helixWaitingEmbeds?: { n: number } }).__helixWaitingEmbeds ??= { n: 0 });
 
 /**
  * Stage: a paraphrase of an earlier prompt, in exactly the same scope (tenant, model, system
@@ -29,16 +34,17 @@ export async function semanticCache(ctx: GatewayContext): Promise<GatewayResult 
     getEmbedder(cfg).catch(() => {});
     return;
   }
-  const vector = await lookupOrMiss(
-    "prompt embedding",
-    getEmbedder(cfg).then(async (e) => ({ embedder: e, vector: (await e.embed([key.text]))[0] })),
-    EMBED_DEADLINE_MS,
-  );
+  if (waiting.n >= MAX_WAITING_EMBEDS) return;
+  waiting.n++;
+  const embedding = getEmbedder(cfg)
+    .then(async (e) => ({ embedder: e, vector: (await e.embed([key.text]))[0] }))
+    .finally(() => waiting.n--);
+  const vector = await lookupOrMiss("prompt embedding", embedding, EMBED_DEADLINE_MS);
   if (!vector) return;
   cache.semantic = { scope: key.scope, text: key.text, embedder: vector.embedder.id, dimensions: vector.embedder.dimensions, vector: vector.vector };
   if (!cache.read) return;
 
-  const threshold = cfg.thresholds[req.model] ?? cfg.similarity_threshold;
+  const threshold = semanticThresholdFor(ctx.caller?.cache, cfg, req.model);
   const hit = await lookupOrMiss(
     "semantic cache lookup",
     findSemanticAnswer(await getVectorStore(), getAnswerStore(), cache.semantic, threshold, cfg.guard),
