@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
 
 const lookups: string[] = [];
-let records: Record<string, { id: string; name: string; userId: string | null; teamId: string | null; orgId: string | null; models: string[]; revoked: boolean }> = {};
+type Settings = { enabled: boolean | null; semanticThreshold: number | null };
+let records: Record<
+  string,
+  { id: string; name: string; userId: string | null; teamId: string | null; orgId: string | null; models: string[]; revoked: boolean; cache?: Settings; teamCache?: Settings | null }
+> = {};
 let storeDown = false;
 vi.mock("@/lib/store/api-keys", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/store/api-keys")>();
@@ -63,6 +67,17 @@ describe("resolveCaller", () => {
     expect(local).toMatchObject({ kind: "anonymous-local", passThroughKey: "sk-my-openai-key" });
     expect(local.keyHash).toMatch(/^[0-9a-f]{64}$/);
     expect((await resolveCaller(req(`Bearer ${KEY}`))).kind).toBe("virtual");
+  });
+
+  it("carries the key's cache settings over its team's; none when neither sets any", async () => {
+    withMaster();
+    expect((await resolveCaller(req(`Bearer ${KEY}`))).cache).toBeUndefined();
+    records[KEY].cache = { enabled: null, semanticThreshold: 0.99 };
+    records[KEY].teamCache = { enabled: false, semanticThreshold: 0.5 };
+    expect((await resolveCaller(req(`Bearer ${KEY}`))).cache).toEqual({ enabled: false, semanticThreshold: 0.99 });
+    records[KEY].cache = { enabled: true, semanticThreshold: null };
+    expect((await resolveCaller(req(`Bearer ${KEY}`))).cache).toEqual({ enabled: true, semanticThreshold: 0.5 });
+    expect((await resolveCaller(req("Bearer sk-master-1"))).cache).toBeUndefined();
   });
 
   it("a key store that cannot answer is a 503, not a 500 or a 401", async () => {

@@ -3,6 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import { env } from "@/lib/env";
 import { AuthenticationError, HelixError, PermissionDeniedError, ServiceUnavailableError } from "@/lib/errors";
 import { findApiKey, hashKey, looksLikeApiKey } from "@/lib/store/api-keys";
+import { resolveCachePolicy } from "@/lib/cache/cache-policy";
 import type { Caller } from "@/lib/gateway/context";
 
 /** The bearer token from `Authorization: Bearer …` (or `x-api-key`, which Anthropic-style clients send). */
@@ -53,6 +54,7 @@ export async function resolveCaller(request: Request): Promise<Caller> {
   const key = looksLikeApiKey(token) ? await lookup(token) : null;
   if (key) {
     if (key.revoked) throw new AuthenticationError("This API key has been revoked.");
+    const cache = resolveCachePolicy(key.cache, key.teamCache);
     return {
       kind: "virtual",
       keyHash: hashKey(token),
@@ -62,6 +64,7 @@ export async function resolveCaller(request: Request): Promise<Caller> {
       teamId: key.teamId ?? undefined,
       orgId: key.orgId ?? undefined,
       models: key.models,
+      ...(cache ? { cache } : {}),
     };
   }
   if (masterKey) throw new AuthenticationError("Invalid API key. Use the master key or a virtual key created with POST /helix/keys.");

@@ -3,6 +3,7 @@ import type { HelixConfig } from "@/lib/config/schema";
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, Usage } from "./openai-contract";
 import type { ChunkStream, ProviderId, ProviderTarget } from "@/lib/providers/types";
 import type { CachedAnswer } from "@/lib/cache/cached-answer";
+import type { CachePolicy } from "@/lib/cache/cache-policy";
 import { newRequestId } from "@/lib/http/request-id";
 
 export type Endpoint = "chat.completions" | "embeddings";
@@ -23,6 +24,8 @@ export interface Caller {
    * Helix can sit in front of a developer's own provider key. Never set for master or virtual keys.
    */
   passThroughKey?: string;
+  /** The key's cache settings over its team's (virtual keys only); what is unset follows the config. */
+  cache?: CachePolicy;
 }
 
 /** One try against one upstream deployment (retries and fallbacks each count). */

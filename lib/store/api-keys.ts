@@ -1,10 +1,13 @@
 // Virtual API keys. Only the sha256 of a key is stored; the clear key is shown once, at creation.
 // Lookups are cached in the KeyValueStore so authenticating a request costs one KV get, and
 // revocation rewrites that cache entry so every instance sharing the Redis rejects the key at once.
+// The cached record carries the key's and its team's cache settings, so the gateway knows a
+// caller's cache policy without a query; changing them drops the cached lookups (see below).
 import "server-only";
 import { logger } from "@/lib/observability/logger";
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { cacheSettingsData, cacheSettingsOf, type CacheSettings, type CacheSettingsPatch } from "./cache-settings";
 import { getDb } from "./db";
 import { getKv, type KeyValueStore } from "./kv";
 
@@ -31,6 +34,8 @@ export interface CreateApiKeyInput {
   /** Allowed models; empty or omitted = all. */
   models?: string[];
   metadata?: JsonObject;
+  /** The key's own cache settings; omitted fields inherit from the team, then the config. */
+  cache?: CacheSettingsPatch;
 }
 
 export interface CreatedApiKey {
@@ -44,6 +49,7 @@ export interface CreatedApiKey {
   org: string | null;
   models: string[];
   metadata: JsonObject | null;
+  cache: CacheSettings;
   createdAt: Date;
 }
 
@@ -56,6 +62,8 @@ export interface ApiKeySummary {
   org: string | null;
   models: string[];
   metadata: JsonObject | null;
+  /** The key's own settings (null = inherit), not the resolved ones. */
+  cache: CacheSettings;
   status: "active" | "revoked";
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -74,6 +82,10 @@ export interface ApiKeyRecord {
   org: string | null;
   models: string[];
   revoked: boolean;
+  /** The key's own cache settings. Absent in entries cached by an older version: inherit. */
+  cache?: CacheSettings;
+  /** Its team's cache settings; null without a team. */
+  teamCache?: CacheSettings | null;
 }
 
 /** sha256 hex of a key: what is stored and what the cache is keyed by. */
@@ -121,16 +133,41 @@ type KeyRow = {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  cacheEnabled: boolean | null;
+  semanticThreshold: number | null;
   user: { externalId: string } | null;
-  team: { name: string } | null;
+  team: { name: string; cacheEnabled: boolean | null; semanticThreshold: number | null } | null;
   org: { name: string } | null;
 };
 
 const withNames = {
   user: { select: { externalId: true } },
-  team: { select: { name: true } },
+  team: { select: { name: true, cacheEnabled: true, semanticThreshold: true } },
   org: { select: { name: true } },
 } as const;
+
+// Cluster-safe (one key per DEL) but not one round trip per key in series.
+const INVALIDATE_BATCH = 100;
+const INVALIDATE_AGAIN_MS = 1_000;
+
+/**
+ * Drops the cached lookups of these key hashes so the next request on any instance reads the
+ * database. Deleting (rather than rewriting fresh records) cannot race a concurrent revocation
+ * into caching an active record; the delete is repeated a second later for a lookup that read the
+ * old row just before the change and cached it just after. Failures are logged: with the KV store
+ * down, lookups go to the database anyway.
+ */
+export async function invalidateKeyLookups(kv: KeyValueStore, hashes: readonly string[], log: (message: string) => void): Promise<void> {
+  if (hashes.length === 0) return;
+  const run = async () => {
+    for (let i = 0; i < hashes.length; i += INVALIDATE_BATCH) {
+      await Promise.all(hashes.slice(i, i + INVALIDATE_BATCH).map((h) => kv.del(keyCacheKey(h))));
+    }
+  };
+  const attempt = () => run().catch((err: unknown) => log(`could not invalidate cached api key lookups: ${message(err)}`));
+  await attempt();
+  setTimeout(() => void attempt(), INVALIDATE_AGAIN_MS).unref();
+}
 
 export class ApiKeyStore {
   private readonly db: () => Promise<PrismaClient>;
@@ -150,6 +187,7 @@ export class ApiKeyStore {
   async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const name = input.name.trim();
     if (!name) throw new Error("An API key needs a name");
+    const cacheData = cacheSettingsData(input.cache);
     const key = generateApiKey();
     const db = await this.db();
 
@@ -202,6 +240,7 @@ export class ApiKeyStore {
           orgId: org?.id ?? null,
           models: [...new Set(input.models ?? [])],
           ...(input.metadata !== undefined ? { metadata: input.metadata as object } : {}),
+          ...cacheData,
         },
         select: { id: true },
       });
@@ -221,6 +260,7 @@ export class ApiKeyStore {
       org: s.org,
       models: s.models,
       metadata: s.metadata,
+      cache: s.cache,
       createdAt: s.createdAt,
     };
   }
@@ -243,6 +283,20 @@ export class ApiKeyStore {
     const kv = this.kv();
     await this.cacheRecord(row.keyHash, record, kv);
     setTimeout(() => void this.cacheRecord(row.keyHash, record, kv), 1_000).unref();
+    return summarize(row);
+  }
+
+  /** Changes a key's own cache settings, effective from the next request on every instance; null if unknown. */
+  async updateCache(id: string, patch: CacheSettingsPatch): Promise<ApiKeySummary | null> {
+    const db = await this.db();
+    const data = cacheSettingsData(patch);
+    if (Object.keys(data).length > 0) {
+      const { count } = await db.apiKey.updateMany({ where: { id }, data });
+      if (count === 0) return null;
+    }
+    const row = await db.apiKey.findUnique({ where: { id }, include: withNames });
+    if (!row) return null;
+    if (Object.keys(data).length > 0) await invalidateKeyLookups(this.kv(), [row.keyHash], this.log);
     return summarize(row);
   }
 
@@ -317,6 +371,7 @@ function summarize(row: KeyRow): ApiKeySummary {
     org: row.org?.name ?? null,
     models: row.models,
     metadata: (row.metadata ?? null) as JsonObject | null,
+    cache: cacheSettingsOf(row),
     status: row.revokedAt ? "revoked" : "active",
     createdAt: row.createdAt,
     lastUsedAt: row.lastUsedAt,
@@ -336,6 +391,8 @@ function toRecord(row: KeyRow): ApiKeyRecord {
     org: row.org?.name ?? null,
     models: row.models,
     revoked: row.revokedAt !== null,
+    cache: cacheSettingsOf(row),
+    teamCache: row.team ? cacheSettingsOf(row.team) : null,
   };
 }
 
@@ -377,6 +434,11 @@ export function listApiKeys(): Promise<ApiKeySummary[]> {
 /** Revokes a key (effective at once on every instance sharing the KV store); null if unknown. */
 export function revokeApiKey(id: string): Promise<ApiKeySummary | null> {
   return defaultStore().revoke(id);
+}
+
+/** Changes a key's own cache settings (null fields inherit again); null if the key is unknown. */
+export function updateApiKeyCache(id: string, patch: CacheSettingsPatch): Promise<ApiKeySummary | null> {
+  return defaultStore().updateCache(id, patch);
 }
 
 /** Looks a clear key up; revoked keys are returned with revoked: true, unknown ones as null. */

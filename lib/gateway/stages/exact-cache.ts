@@ -2,6 +2,7 @@ import "server-only";
 import { cacheDirectives } from "@/lib/cache/cache-directives";
 import { getAnswerStore } from "@/lib/cache/answer-store-select";
 import { lookupOrMiss } from "@/lib/cache/degraded";
+import { cacheEnabledFor } from "@/lib/cache/cache-policy";
 import { exactKey, tenantOf } from "@/lib/cache/request-key";
 import type { GatewayContext, GatewayResult } from "../context";
 
@@ -11,11 +12,13 @@ export async function exactCache(ctx: GatewayContext): Promise<GatewayResult | v
   const cfg = ctx.config.helix_settings.cache;
   const directives = cacheDirectives(ctx.request);
   const tenant = tenantOf(ctx.caller, cfg.scope);
-  const read = cfg.enabled && directives.read;
+  // A key or team with caching off is treated like caching off: nothing read, nothing written.
+  const enabled = cacheEnabledFor(ctx.caller?.cache, cfg.enabled);
+  const read = enabled && directives.read;
   ctx.cache = {
     tenant,
     read,
-    write: cfg.enabled && directives.write,
+    write: enabled && directives.write,
     ttlSeconds: directives.ttlSeconds ?? cfg.ttl,
     exactKey: exactKey(tenant, ctx.chatRequest),
   };
