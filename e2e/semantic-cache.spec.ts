@@ -93,3 +93,10 @@ test("a paraphrase from another tenant is a MISS", async () => {
     .withResponse();
   expect(response.headers.get("x-helix-cache")).toBe("MISS");
 });
+
+test("a prompt longer than the embedder's window is never served semantically", async () => {
+  const shared = "Please summarise the following report carefully and list every risk it mentions. ".repeat(40);
+  await ask(`${shared} The report is about the northern bridge.`);
+  await indexed(`${shared} The report is about the northern bridge.`);
+  expect((await ask(`${shared} The report is about the southern tunnel.`)).cache).toBe("MISS");
+});

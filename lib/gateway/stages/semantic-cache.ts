@@ -37,10 +37,15 @@ export async function semanticCache(ctx: GatewayContext): Promise<GatewayResult 
   if (waiting.n >= MAX_WAITING_EMBEDS) return;
   waiting.n++;
   const embedding = getEmbedder(cfg)
-    .then(async (e) => ({ embedder: e, vector: (await e.embed([key.text]))[0] }))
+    .then(async (e) => {
+      const r = e.embedDetailed ? await e.embedDetailed([key.text]) : { vectors: await e.embed([key.text]), truncated: [false] };
+      return { embedder: e, vector: r.vectors[0], truncated: r.truncated[0] };
+    })
     .finally(() => waiting.n--);
   const vector = await lookupOrMiss("prompt embedding", embedding, EMBED_DEADLINE_MS);
-  if (!vector) return;
+  // A prompt longer than the embedder's window is only partly embedded: two prompts sharing their
+  // first few hundred tokens would look identical, so such prompts are never served semantically.
+  if (!vector || vector.truncated) return;
   cache.semantic = { scope: key.scope, text: key.text, embedder: vector.embedder.id, dimensions: vector.embedder.dimensions, vector: vector.vector };
   if (!cache.read) return;
 
