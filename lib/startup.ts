@@ -5,6 +5,7 @@ import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import { warmEmbedder } from "@/lib/cache/embedders/select";
 import { flushRequestLogs } from "@/lib/store/request-log";
+import { flushPiiIncidents } from "@/lib/store/pii-incidents";
 import { logger } from "@/lib/observability/logger";
 import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
 
@@ -63,9 +64,9 @@ async function start(): Promise<void> {
       void drained(SHUTDOWN_GRACE_MS)
         .then((clean) => {
           if (!clean) log.warn({ inFlight: inFlightRequests() }, "shutdown grace period over with requests still in flight");
-          return flushRequestLogs();
+          return Promise.all([flushRequestLogs(), flushPiiIncidents()]);
         })
-        .then((stats) => log.info(stats, "request logs flushed"))
+        .then(([requests, incidents]) => log.info({ requests, incidents }, "request logs flushed"))
         .catch((err: unknown) => log.error({ err }, "final log flush failed"))
         .finally(() => process.exit(0));
     });
