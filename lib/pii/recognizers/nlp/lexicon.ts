@@ -91,6 +91,7 @@ const ORG_WORDS = [
   "associates", "bank", "university", "institute", "foundation", "technologies", "technology", "solutions", "systems", "services", "insurance", "labs",
   "ventures", "consulting", "enterprises", "industries", "agency", "society", "association", "hospital", "college", "academy", "council", "ministry",
   "department", "trust", "fund", "network", "media", "pharmaceuticals", "therapeutics", "analytics", "software", "airlines", "motors",
+  "orchestra", "ensemble", "choir", "investments", "studios", "records", "publishing",
 ];
 /** Towns whose name is mostly an ordinary word in English prose: never matched alone. */
 const TOWN_STOPLIST = ["university", "street", "hope", "energy", "union", "independence", "mission", "chance", "friendship", "liberty", "victory", "progress", "unity", "eden", "paradise", "ocean", "beach", "home", "best", "split", "batman", "reading", "mobile", "bath", "nice", "orange", "buffalo", "darwin", "march", "ball", "bar", "price", "man", "of", "time", "success", "welcome", "opportunity", "enterprise", "why", "how", "says", "goes", "bus", "date", "title", "address", "phone", "email", "card"];

@@ -16,6 +16,8 @@ export function findNrp(tokens: readonly Token[], lex: Lexicon, claims: Claims):
       continue;
     }
     if (!lex.nrp.has(t.lower)) continue;
+    // "Czech Republic", "Dominican Republic": the first word of a longer place name.
+    if (lex.places.matchAt(tokens, i).some((h) => h.length > 1 && h.kind === "country")) continue;
     if (t.shape === "lower" && lex.nrpCapitalisedOnly.has(t.lower)) continue;
     if (claims.overlaps(t.start, t.end)) continue;
     claims.add({ entityType: "NRP", start: t.start, end: t.end, score: t.shape === "lower" ? 0.6 : 0.85, rule: t.shape === "lower" ? "nrp.lower" : "nrp.word" });

@@ -69,7 +69,8 @@ export function findPeople(tokens: readonly Token[], lex: Lexicon, claims: Claim
     // Gather the run: capitalised words, initials with their period, inner particles.
     const idx: number[] = [i];
     let j = i;
-    while (j + 1 < tokens.length) {
+    // "Yefremova's Cautionary Tales": a possessive ends the name, also on its first word.
+    while (j + 1 < tokens.length && !/['’]s$/.test(tokens[j].text)) {
       const n = tokens[j + 1];
       if (n.newlineBefore || claims.overlaps(n.start, n.end)) break;
       if (n.text === "." && tokens[j].kind === "word" && (tokens[j].text.length === 1 || lex.honorifics.has(tokens[j].lower))) {
@@ -79,8 +80,6 @@ export function findPeople(tokens: readonly Token[], lex: Lexicon, claims: Claim
       if (isCap(n)) {
         idx.push(j + 1);
         j++;
-        // "Yefremova's Cautionary Tales": a possessive ends the name.
-        if (/['’]s$/.test(n.text)) break;
         continue;
       }
       const after = tokens[j + 2];
