@@ -27,8 +27,9 @@
 // - Per entity the types must agree; "overall" is type-agnostic, as presidio-research's PII
 //   precision/recall are (a street address reported as PERSON still protects it).
 // - F2 (beta = 2): recall weighs four times precision, Presidio's choice for PII.
-// - Splits: "held-out" is the samples whose template_id is odd. Rules were tuned looking only at
-//   the even-template samples, so held-out figures are on sentence templates never inspected.
+// - Splits: "held-out" is the samples whose template_id is odd. Rules were tuned reading only the
+//   errors of even-template samples (--show-values prints examples from that split only), so
+//   held-out errors were never inspected.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
