@@ -49,7 +49,7 @@ export function creditCardRecognizer(): PatternRecognizer {
         // 4-4-4-1..4, Amex 4-6-5, Diners 4-6-4), or Presidio's 4/3-4/3-4/3-5 grouping.
         // Every quantifier is bounded and groups start at fixed digits: linear time.
         regex:
-          "\\b(?:\\d{4}[- ]\\d{6}[- ]\\d{4,5}|\\d{4}(?:[- ]?\\d{3,4}){2}[- ]?\\d{3,5}(?:[- ]\\d{1,3})?|\\d{12,19})\\b",
+          "\\b(?:\\d{4}[- ]\\d{6}[- ]\\d{4,5}|\\d{4}(?:[- ]?\\d{3,4}){2}[- ]?\\d{3,5}(?:[- ]\\d{1,3})?|\\d{4}[- ]\\d{4}[- ]\\d{4}(?:[- ]\\d{1,3})?|\\d{12,19})\\b",
         score: 0.3,
       },
     ],

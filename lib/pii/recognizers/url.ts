@@ -79,6 +79,9 @@ export class UrlRecognizer implements Recognizer {
         PATH.lastIndex = end + 1;
         PATH.exec(text);
         end = PATH.lastIndex;
+        // Presidio keeps sentence punctuation after a path ("…/ticket/42."); it ends the
+        // sentence, not the URL, so a tokenized or redacted URL keeps its full stop.
+        while (end > runStart && ".,;:!?".includes(text[end - 1])) end--;
       }
       const push = (start: number, stop: number, score: number) =>
         results.push({ entityType: "URL", start, end: stop, score, recognizer: this.name });
