@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   HELIX_LOG_FLUSH_MS: z.coerce.number().int().positive().default(500),
 
   MASTER_KEY: optionalString,
+  /** Key for the PII `hash` action (HMAC): the same on every instance, so tokens stay comparable. */
+  HELIX_PII_HASH_KEY: optionalString,
 
   /** Folder with local embedding weights (<dir>/all-MiniLM-L6-v2/…); default <HELIX_DATA_DIR>/models. */
   HELIX_MODEL_DIR: optionalString,

@@ -4,6 +4,8 @@ import { getConfig } from "@/lib/config/loader";
 import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import { warmEmbedder } from "@/lib/cache/embedders/select";
+import { warmScanner } from "@/lib/pii/scanner";
+import { warmUpNlp } from "@/lib/pii/recognizers/nlp/nlp-recognizer";
 import { flushRequestLogs } from "@/lib/store/request-log";
 import { flushPiiIncidents } from "@/lib/store/pii-incidents";
 import { logger } from "@/lib/observability/logger";
@@ -43,6 +45,12 @@ async function start(): Promise<void> {
   const semantic = getConfig().helix_settings.semantic_cache;
   if (semantic.enabled) {
     warmEmbedder(semantic, (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "semantic cache embedder unavailable"));
+  }
+  // Build the PII analyzer and its word lists now rather than on the first request.
+  const pii = getConfig().helix_settings.pii_protection;
+  if (pii.enabled) {
+    warmScanner(pii);
+    warmUpNlp();
   }
   log.info({ database: db.kind, location: db.location, vector: db.vector, store: kv.kind }, "helix ready");
   if (!e.MASTER_KEY) {

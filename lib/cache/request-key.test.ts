@@ -67,6 +67,7 @@ describe("tenantOf", () => {
     expect(tenantOf({ kind: "virtual", keyHash: "h", keyId: "k", models: [] }, "tenant")).toBe("key:k");
     expect(tenantOf({ kind: "anonymous-local", keyHash: "h", models: [] }, "tenant")).toBe("hash:h");
     expect(tenantOf({ kind: "virtual", keyHash: "h", keyId: "k", teamId: "t", models: [] }, "global")).toBe("global");
+    expect(tenantOf({ kind: "master", keyHash: "secret-hash", models: [] }, "tenant")).toBe("master");
   });
 });
 

@@ -38,6 +38,8 @@ function sha256(text: string): string {
  */
 export function tenantOf(caller: Caller | undefined, scope: "tenant" | "global"): string {
   if (scope === "global") return "global";
+  // Never the master key's hash: tenants end up in cache entries and metrics.
+  if (caller?.kind === "master") return "master";
   if (caller?.teamId) return `team:${caller.teamId}`;
   if (caller?.keyId) return `key:${caller.keyId}`;
   return `hash:${caller?.keyHash ?? "anonymous"}`;

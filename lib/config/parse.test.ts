@@ -33,7 +33,18 @@ helix_settings:
     skip_tool_requests: false
     guard: false
     vector_store: memory
-  pii_protection: {enabled: false, strict_mode: false, entities: [us_ssn, IBAN_CODE], action: tokenize}
+  pii_protection:
+    enabled: false
+    strict_mode: false
+    entities: [us_ssn, IBAN_CODE]
+    action: tokenize
+    entity_actions: {person: block}
+    secrets: false
+    score_threshold: 0.5
+    mask: {masking_char: "#", chars_to_mask: 4, from_end: true}
+    custom_recognizers: [{name: emp, pattern: "EMP-\\\\d{6}", entity_type: EMPLOYEE_ID, confidence_level: 0.9}]
+    allow_list: [help@example.com]
+    deny_list: {PERSON: [Voldemort]}
   cost_optimization: {enabled: false, model_swapping: false, budget_alerts: false}
   dashboard: {enabled: false, port: 9000, refresh_interval: 30}
 model_list:
@@ -72,7 +83,19 @@ describe("parseConfig", () => {
         guard: false,
         vector_store: "memory",
       },
-      pii_protection: { enabled: false, strict_mode: false, entities: ["US_SSN", "IBAN_CODE"], action: "tokenize" },
+      pii_protection: {
+        enabled: false,
+        strict_mode: false,
+        entities: ["US_SSN", "IBAN_CODE"],
+        action: "tokenize",
+        entity_actions: { PERSON: "block" },
+        secrets: false,
+        score_threshold: 0.5,
+        mask: { masking_char: "#", chars_to_mask: 4, from_end: true },
+        custom_recognizers: [{ name: "emp", pattern: "EMP-\\d{6}", entity_type: "EMPLOYEE_ID", confidence_level: 0.9 }],
+        allow_list: ["help@example.com"],
+        deny_list: { PERSON: ["Voldemort"] },
+      },
       cost_optimization: { enabled: false, model_swapping: false, budget_alerts: false },
       dashboard: { enabled: false, port: 9000, refresh_interval: 30 },
     });
@@ -119,6 +142,13 @@ describe("parseConfig", () => {
           strict_mode: true,
           entities: ["CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"],
           action: "redact",
+          entity_actions: {},
+          secrets: true,
+          score_threshold: 0.4,
+          mask: { masking_char: "*", chars_to_mask: 0, from_end: false },
+          custom_recognizers: [],
+          allow_list: [],
+          deny_list: {},
         },
         cost_optimization: { enabled: true, model_swapping: true, budget_alerts: true },
         dashboard: { enabled: true, port: 8501, refresh_interval: 5 },

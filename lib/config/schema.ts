@@ -5,6 +5,7 @@
 // Adding a key to a section is one line in that section's shape (with its default) plus a
 // commented line in config/helix.example.yaml; the example test fails until both exist.
 import { z } from "zod";
+import { allowListSchema, customRecognizersSchema, denyListSchema } from "@/lib/pii/custom-schema";
 
 export const PROVIDER_IDS = ["openai", "anthropic", "gemini", "groq", "openai-compatible"] as const;
 export const PII_ACTIONS = ["redact", "mask", "hash", "tokenize", "block", "allow"] as const;
@@ -86,21 +87,35 @@ const SemanticCacheSchema = section({
   vector_store: z.enum(VECTOR_STORES).default("auto"),
 });
 
+const EntityName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "entity names are letters, digits and _ (e.g. EMAIL_ADDRESS)")
+  .transform((s) => s.toUpperCase());
+
 const PiiProtectionSchema = section({
   enabled: z.boolean().default(true),
+  /** Also block what cannot be scanned (token-id embeddings input). Scanner errors always block. */
   strict_mode: z.boolean().default(true),
   // Upper-cased so "email_address" and "EMAIL_ADDRESS" mean the same entity; custom entity
-  // names are allowed (recognizers can be added later), so no closed list here.
-  entities: z
-    .array(
-      z
-        .string()
-        .trim()
-        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "entity names are letters, digits and _ (e.g. EMAIL_ADDRESS)")
-        .transform((s) => s.toUpperCase()),
-    )
-    .default(["CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"]),
+  // names are allowed (custom recognizers and deny lists add them), so no closed list here.
+  entities: z.array(EntityName).default(["CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"]),
   action: z.enum(PII_ACTIONS).default("redact"),
+  /** Per entity type, overriding `action`, e.g. {PERSON: tokenize, US_SSN: block}. */
+  entity_actions: z.record(EntityName, z.enum(PII_ACTIONS)).default({}),
+  /** Scan for secrets too (API keys, private keys, JWTs, passwords, tokens), whatever `entities` says. */
+  secrets: z.boolean().default(true),
+  /** Detections scoring below this are ignored (Presidio's evaluations use 0.4). */
+  score_threshold: z.number().min(0).max(1).default(0.4),
+  /** For `mask`: the character, how many characters (0 = all but the last few), from the end. */
+  mask: section({
+    masking_char: z.string().length(1).default("*"),
+    chars_to_mask: int(0).default(0),
+    from_end: z.boolean().default(false),
+  }),
+  custom_recognizers: customRecognizersSchema.default([]),
+  allow_list: allowListSchema.default([]),
+  deny_list: denyListSchema.default({}),
 });
 
 const CostOptimizationSchema = section({

@@ -3,6 +3,8 @@ import type { HelixConfig } from "@/lib/config/schema";
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, Usage } from "./openai-contract";
 import type { ChunkStream, ProviderId, ProviderTarget } from "@/lib/providers/types";
 import type { CachedAnswer } from "@/lib/cache/cached-answer";
+import type { PiiFinding } from "@/lib/pii/scanner";
+import type { TokenMap } from "@/lib/pii/token-map";
 import type { CachePolicy } from "@/lib/cache/cache-policy";
 import { newRequestId } from "@/lib/http/request-id";
 
@@ -94,6 +96,8 @@ export interface GatewayContext {
   responseBody?: unknown;
   cache?: CacheState;
   cacheStatus?: CacheStatus;
+  /** What the PII scan found and did (audit after the response), and placeholders to restore. */
+  pii?: { findings: PiiFinding[]; tokens?: TokenMap };
   responseHeaders: Record<string, string>;
 }
 

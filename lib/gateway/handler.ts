@@ -8,8 +8,9 @@ import { isShuttingDown, requestStarted } from "./in-flight";
 import { afterResponse } from "./after-response";
 import { sseBody } from "./sse";
 import { chunksForHit, completionForHit, completionFromChunks } from "@/lib/cache/cached-answer";
-import type { ChatCompletionChunk } from "./openai-contract";
+import type { ChatCompletion, ChatCompletionChunk } from "./openai-contract";
 import type { ChunkStream } from "@/lib/providers/types";
+import { restoreCompletion, restoreStream } from "@/lib/pii/restore-response";
 
 function baseHeaders(ctx: GatewayContext): Record<string, string> {
   const h: Record<string, string> = { "x-helix-request-id": ctx.requestId, ...ctx.responseHeaders };
@@ -29,17 +30,22 @@ function fromArray(chunks: ChatCompletionChunk[]): ChunkStream {
 }
 
 function sse(ctx: GatewayContext, stream: ChunkStream, includeUsage: boolean, collect: boolean): Response {
+  // Tokenized PII is restored on the way out; the cache gets the chunks as the upstream sent them.
+  const tokens = ctx.pii?.tokens;
+  const originals: ChatCompletionChunk[] | undefined = collect && tokens ? [] : undefined;
+  const out = tokens ? restoreStream(stream, tokens, originals ? (c) => originals.push(c) : undefined) : stream;
   const body = sseBody(
     ctx,
-    stream,
+    out,
     includeUsage,
     (outcome) => {
       const error = outcome.error === undefined ? undefined : toHelixError(outcome.error);
       if (error) logger().warn({ requestId: ctx.requestId, err: error.message }, "stream ended with an error");
-      const completion = outcome.chunks ? completionFromChunks(outcome.chunks) : undefined;
+      const chunks = originals ?? outcome.chunks;
+      const completion = chunks && !error && !outcome.clientDisconnected ? completionFromChunks(chunks) : undefined;
       finishRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected, completion });
     },
-    { collect },
+    { collect: collect && !tokens },
   );
   return new Response(body, {
     status: 200,
@@ -59,6 +65,11 @@ function json(ctx: GatewayContext, body: unknown): Response {
   });
 }
 
+/** What the client receives: placeholders of tokenized PII replaced by the original values. */
+function forClient(ctx: GatewayContext, completion: ChatCompletion): ChatCompletion {
+  return ctx.pii?.tokens ? restoreCompletion(completion, ctx.pii.tokens) : completion;
+}
+
 function respond(ctx: GatewayContext, result: GatewayResult): Response {
   const storePrompts = ctx.config.helix_settings.general.store_prompts;
   switch (result.kind) {
@@ -66,7 +77,7 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
       ctx.usage = result.completion.usage;
       if (storePrompts) ctx.responseBody = result.completion.choices.map((c) => c.message);
       afterResponse(() => finishRequest(ctx, { status: 200, completion: result.completion }));
-      return json(ctx, result.completion);
+      return json(ctx, forClient(ctx, result.completion));
     case "embeddings":
       ctx.usage = { ...result.response.usage, completion_tokens: 0 };
       afterResponse(() => finishRequest(ctx, { status: 200 }));
@@ -84,7 +95,7 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
       ctx.usage = completion.usage;
       if (storePrompts) ctx.responseBody = completion.choices.map((c) => c.message);
       afterResponse(() => finishRequest(ctx, { status: 200 }));
-      return json(ctx, completion);
+      return json(ctx, forClient(ctx, completion));
     }
   }
 }

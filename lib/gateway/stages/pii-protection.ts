@@ -1,0 +1,46 @@
+import "server-only";
+import { HelixError, InvalidRequestError, ServiceUnavailableError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
+import { piiBlockedError } from "@/lib/pii/anonymizer";
+import { piiHashKey } from "@/lib/pii/hash-key";
+import { chatTextSlots, embeddingsTextSlots } from "@/lib/pii/request-text";
+import { scanSlots } from "@/lib/pii/scanner";
+import type { GatewayContext } from "../context";
+
+/**
+ * Stage: find personal data and secrets in every text that would reach the provider and apply the
+ * policy (redact, mask, hash, tokenize, block, allow) to a copy of the request, which replaces the
+ * original for every later stage — so the caches and the provider only ever see the result.
+ * Fails closed: if the scan fails, the request is blocked, never forwarded unscanned.
+ */
+export async function piiProtection(ctx: GatewayContext): Promise<void> {
+  const cfg = ctx.config.helix_settings.pii_protection;
+  if (!cfg.enabled) return;
+  const chat = ctx.chatRequest ? chatTextSlots(ctx.chatRequest) : undefined;
+  const emb = !chat && ctx.embeddingsRequest ? embeddingsTextSlots(ctx.embeddingsRequest) : undefined;
+  if (emb?.unscannable && cfg.strict_mode) {
+    throw new InvalidRequestError("Token-id input cannot be scanned for personal data; send text (pii_protection.strict_mode is on).", {
+      param: "input",
+      code: "pii_unscannable",
+    });
+  }
+  let result;
+  try {
+    result = scanSlots(chat?.slots ?? emb?.slots ?? [], cfg, piiHashKey());
+  } catch (err) {
+    if (err instanceof HelixError) throw err;
+    logger().error({ requestId: ctx.requestId, err: err instanceof Error ? err.message : String(err) }, "PII scan failed; request blocked");
+    throw new ServiceUnavailableError("The gateway could not check this request for personal data, so it was not sent (PII protection fails closed). Retry shortly.", {
+      code: "pii_scan_failed",
+    });
+  }
+  ctx.pii = { findings: result.findings, ...(result.tokens ? { tokens: result.tokens } : {}) };
+  const types = [...new Set(result.findings.map((f) => f.entityType))].sort();
+  if (types.length > 0) ctx.responseHeaders["x-helix-pii"] = types.join(",");
+  if (result.blocked.length > 0) {
+    const counts = Object.fromEntries(result.findings.filter((f) => result.blocked.includes(f.entityType)).map((f) => [f.entityType, f.count]));
+    throw piiBlockedError(result.blocked, counts);
+  }
+  if (chat) ctx.chatRequest = chat.request;
+  if (emb) ctx.embeddingsRequest = emb.request;
+}
