@@ -41,7 +41,8 @@ test.beforeAll(async () => {
   const config = writeConfig(fake, extra);
   writeFileSync(
     config,
-    readFileSync(config, "utf8").replace(
+    // store_prompts on: the logs then hold prompts and answers, and must hold them redacted.
+    readFileSync(config, "utf8").replace("store_prompts: false", "store_prompts: true").replace(
       "helix_settings:\n",
       `helix_settings:
   pii_protection:
@@ -97,6 +98,29 @@ test("tokenize: the provider sees <PERSON_1>, the client gets the name back (pla
   expect(text).toBe(`Echo: ${prompt} Again.`);
 });
 
+test("a cached answer is restored with each request's own values (exact hit, plain and streamed)", async () => {
+  const ask = async (name: string, stream: boolean) => {
+    const content = `Please greet ${name} warmly (${RUN}).`;
+    if (!stream) {
+      const { data, response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }).withResponse();
+      return { text: data.choices[0].message.content, cache: response.headers.get("x-helix-cache") };
+    }
+    const { data, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content }] })
+      .withResponse();
+    let text = "";
+    for await (const c of data) text += c.choices[0]?.delta.content ?? "";
+    return { text, cache: response.headers.get("x-helix-cache") };
+  };
+  expect((await ask(CANARY.name, false)).cache).toBe("MISS");
+  await expect.poll(async () => (await ask("Margarethe Oyelaran", false)).cache).toBe("HIT");
+  const other = await ask("Margarethe Oyelaran", false);
+  expect(other.text).toBe(`Echo: Please greet Margarethe Oyelaran warmly (${RUN}).`);
+  const streamed = await ask("Kwabena Lindqvist", true);
+  expect(streamed.cache).toBe("HIT");
+  expect(streamed.text).toBe(`Echo: Please greet Kwabena Lindqvist warmly (${RUN}).`);
+});
+
 test("block: a US_SSN is refused with 400 naming the type, never the value", async () => {
   const before = fake.requests.length;
   const err = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `My SSN is ${CANARY.ssn}` }] }).catch((e) => e);
@@ -105,6 +129,9 @@ test("block: a US_SSN is refused with 400 naming the type, never the value", asy
   expect(err.message).toContain("US_SSN");
   expect(err.message).not.toContain(CANARY.ssn);
   expect(fake.requests.length).toBe(before);
+  // A request that fails before the scan (unknown model) must not leave its raw text in the logs.
+  const unknown = await client.chat.completions.create({ model: "totally-unknown", messages: [{ role: "user", content: `mail ${CANARY.email}` }] }).catch((e) => e);
+  expect(unknown.status).toBe(404);
 });
 
 test("incidents are recorded without values, and no canary is in Postgres, Redis or the logs", async () => {
@@ -116,6 +143,7 @@ test("incidents are recorded without values, and no canary is in Postgres, Redis
   expect(incidents.map((i) => i.location)).toEqual(expect.arrayContaining(["messages", "tool_calls", "tool_results", "embeddings"]));
 
   const dump = JSON.stringify(await Promise.all(["request_logs", "pii_incidents", "api_keys"].map((t) => db.query(`SELECT * FROM ${t}`))));
+  expect(dump).toContain("<PERSON_1>"); // prompts and answers are logged (store_prompts), in their redacted form
   const redis = spawnSync("redis-cli", ["-u", REDIS_URL, "--scan", "--pattern", "helix:*"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
   // GET for strings (cached answers), HGETALL for hashes (vectors, metrics): the stored text itself.
   const values = redis

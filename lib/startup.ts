@@ -5,6 +5,8 @@ import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import { warmEmbedder } from "@/lib/cache/embedders/select";
 import { warmScanner } from "@/lib/pii/scanner";
+import { piiHashKey } from "@/lib/pii/hash-key";
+import { getVectorStore } from "@/lib/cache/vector-stores/select";
 import { warmUpNlp } from "@/lib/pii/recognizers/nlp/nlp-recognizer";
 import { flushRequestLogs } from "@/lib/store/request-log";
 import { flushPiiIncidents } from "@/lib/store/pii-incidents";
@@ -44,11 +46,14 @@ async function start(): Promise<void> {
   // Load the embedding model in the background: requests skip the semantic cache until it is ready.
   const semantic = getConfig().helix_settings.semantic_cache;
   if (semantic.enabled) {
+    // Choose the vector store now, not on the first request's path.
+    void getVectorStore().catch(() => {});
     warmEmbedder(semantic, (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "semantic cache embedder unavailable"));
   }
   // Build the PII analyzer and its word lists now rather than on the first request.
   const pii = getConfig().helix_settings.pii_protection;
   if (pii.enabled) {
+    piiHashKey();
     warmScanner(pii);
     warmUpNlp();
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
 import type { CachedAnswer } from "./cached-answer";
-import { matchesFilter, type AnswerFilter, type AnswerStore } from "./answer-store";
+import { matchesFilter, readAnswer, type AnswerFilter, type AnswerStore } from "./answer-store";
 
 /**
  * In-process answers: least recently used dropped beyond a byte budget, each with its own TTL.
@@ -22,7 +22,7 @@ export class MemoryAnswerStore implements AnswerStore {
 
   async get(hash: string): Promise<CachedAnswer | undefined> {
     const json = this.lru.get(hash);
-    return json === undefined ? undefined : (JSON.parse(json) as CachedAnswer);
+    return json === undefined ? undefined : readAnswer(json);
   }
 
   async set(hash: string, answer: CachedAnswer, ttlSeconds: number): Promise<void> {

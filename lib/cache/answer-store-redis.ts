@@ -1,7 +1,7 @@
 import "server-only";
 import type { RedisKv } from "@/lib/store/kv-redis";
 import type { CachedAnswer } from "./cached-answer";
-import { matchesFilter, type AnswerFilter, type AnswerStore } from "./answer-store";
+import { matchesFilter, readAnswer, type AnswerFilter, type AnswerStore } from "./answer-store";
 
 const PREFIX = "helix:exact:";
 
@@ -16,7 +16,7 @@ export class RedisAnswerStore implements AnswerStore {
 
   async get(hash: string): Promise<CachedAnswer | undefined> {
     const json = await this.kv.get(PREFIX + hash);
-    return json === null ? undefined : (JSON.parse(json) as CachedAnswer);
+    return json === null ? undefined : readAnswer(json);
   }
 
   async set(hash: string, answer: CachedAnswer, ttlSeconds: number): Promise<void> {

@@ -26,3 +26,17 @@ export function matchesFilter(answer: CachedAnswer, filter: AnswerFilter): boole
   if (filter.tenant !== undefined && answer.tenant !== filter.tenant) return false;
   return filter.model !== undefined || filter.tenant !== undefined;
 }
+
+/**
+ * A stored entry, or undefined when it is not one this version can serve (an older format, a
+ * corrupt value): a bad entry is a miss, never a 500.
+ */
+export function readAnswer(json: string): CachedAnswer | undefined {
+  try {
+    const a = JSON.parse(json) as Partial<CachedAnswer>;
+    if (a?.v !== 1 || !a.completion || !Array.isArray(a.completion.choices) || typeof a.tenant !== "string") return undefined;
+    return a as CachedAnswer;
+  } catch {
+    return undefined;
+  }
+}

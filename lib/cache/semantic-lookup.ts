@@ -25,6 +25,7 @@ export async function findSemanticAnswer(
   q: SemanticQuery,
   threshold: number,
   guard: boolean,
+  tenant: string,
 ): Promise<{ answer: CachedAnswer; similarity: number } | undefined> {
   await vectors.ensureIndex(q.embedder, q.dimensions);
   const matches = await vectors.search(q.embedder, q.scope, q.vector, CANDIDATES);
@@ -32,7 +33,10 @@ export async function findSemanticAnswer(
     if (m.similarity < threshold) break; // best first
     const answer = await answers.get(m.id);
     if (!answer) continue; // the answer expired or was invalidated before its vector
-    if (guard && answer.semanticText !== undefined && guardVeto(answer.semanticText, q.text).veto) continue;
+    // Scopes already include the tenant; checking it again costs nothing and fails closed.
+    if (answer.tenant !== tenant) continue;
+    // Without the cached prompt the guard cannot judge: no hit rather than an unguarded one.
+    if (guard && (answer.semanticText === undefined || guardVeto(answer.semanticText, q.text).veto)) continue;
     return { answer, similarity: m.similarity };
   }
   return undefined;

@@ -32,8 +32,11 @@ function fromArray(chunks: ChatCompletionChunk[]): ChunkStream {
 function sse(ctx: GatewayContext, stream: ChunkStream, includeUsage: boolean, collect: boolean): Response {
   // Tokenized PII is restored on the way out; the cache gets the chunks as the upstream sent them.
   const tokens = ctx.pii?.tokens;
+  const storePrompts = ctx.config.helix_settings.general.store_prompts;
   const originals: ChatCompletionChunk[] | undefined = collect && tokens ? [] : undefined;
-  const out = tokens ? restoreStream(stream, tokens, originals ? (c) => originals.push(c) : undefined) : stream;
+  const logOriginal: ChatCompletionChunk[] | undefined = tokens && storePrompts ? (originals ?? []) : undefined;
+  const keep = originals ?? logOriginal;
+  const out = tokens ? restoreStream(stream, tokens, keep ? (c) => keep.push(c) : undefined) : stream;
   const body = sseBody(
     ctx,
     out,
@@ -41,11 +44,13 @@ function sse(ctx: GatewayContext, stream: ChunkStream, includeUsage: boolean, co
     (outcome) => {
       const error = outcome.error === undefined ? undefined : toHelixError(outcome.error);
       if (error) logger().warn({ requestId: ctx.requestId, err: error.message }, "stream ended with an error");
+      // With tokenized PII, the log keeps the answer as the provider wrote it (placeholders).
+      if (tokens && logOriginal) ctx.responseBody = { content: logOriginal.map((c) => c.choices.map((x) => x.delta.content ?? "").join("")).join("") };
       const chunks = originals ?? outcome.chunks;
       const completion = chunks && !error && !outcome.clientDisconnected ? completionFromChunks(chunks) : undefined;
       finishRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected, completion });
     },
-    { collect: collect && !tokens },
+    { collect: collect && !tokens, keepText: storePrompts && !tokens },
   );
   return new Response(body, {
     status: 200,

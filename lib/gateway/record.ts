@@ -17,7 +17,11 @@ export interface Outcome {
  */
 export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
   requestFinished();
-  const storePrompts = ctx.config.helix_settings.general.store_prompts;
+  // Prompt text is kept only once it has been through the PII scan (or PII protection is off): a
+  // request that failed before or inside the scan (blocked, scanner error, unknown model) still
+  // holds the raw text.
+  const storePrompts =
+    ctx.config.helix_settings.general.store_prompts && (ctx.pii !== undefined || !ctx.config.helix_settings.pii_protection.enabled);
   const stream = ctx.chatRequest?.stream === true;
   enqueueRequestLog({
     id: ctx.requestId,

@@ -24,11 +24,12 @@ export function sseBody(
   stream: ChunkStream,
   includeUsage: boolean,
   onEnd: (outcome: StreamOutcome) => void,
-  opts: { collect?: boolean } = {},
+  opts: { collect?: boolean; keepText?: boolean } = {},
 ): ReadableStream<Uint8Array> {
   const it = stream[Symbol.asyncIterator]();
   const collected: ChatCompletionChunk[] | undefined = opts.collect ? [] : undefined;
-  const keepText = ctx.config.helix_settings.general.store_prompts;
+  // The caller decides: text restored from PII placeholders must not be kept for the logs.
+  const keepText = opts.keepText ?? ctx.config.helix_settings.general.store_prompts;
   let text = "";
   let ended = false;
   const end = (outcome: StreamOutcome) => {

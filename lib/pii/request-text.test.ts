@@ -13,6 +13,24 @@ const req: ChatCompletionRequest = {
 };
 
 describe("chatTextSlots", () => {
+  it("also covers predicted output, legacy function-call arguments, metadata values and user", () => {
+    const { request, slots } = chatTextSlots({
+      model: "m",
+      user: "bob@example.com",
+      metadata: { ticket: "from bob@example.com", n: 3 },
+      prediction: { type: "content", content: "Dear bob@example.com" },
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: null, function_call: { name: "f", arguments: '{"to":"bob@example.com"}' } },
+      ],
+    } as unknown as ChatCompletionRequest);
+    for (const s of slots) s.set(s.text.replaceAll("bob@example.com", "<EMAIL_ADDRESS>"));
+    expect(JSON.stringify(request)).not.toContain("bob@example.com");
+    expect(slots.map((s) => s.path)).toEqual(
+      expect.arrayContaining(["prediction.content", "messages[1].function_call.arguments", "metadata.ticket", "user"]),
+    );
+  });
+
   it("reaches every place text goes to a provider, and rewrites a copy", () => {
     const { request, slots } = chatTextSlots(req);
     expect(slots.map((s) => s.path)).toEqual([

@@ -40,6 +40,11 @@ export function chatTextSlots(original: ChatCompletionRequest): { request: ChatC
       });
     }
     if (m.role === "assistant") {
+      // Legacy function calling: the arguments are free text too.
+      const legacy = msg.function_call as { arguments?: unknown } | undefined;
+      if (legacy && typeof legacy.arguments === "string") {
+        slots.push({ location: "tool_calls", path: `${base}.function_call.arguments`, text: legacy.arguments, set: (t) => (legacy.arguments = t) });
+      }
       (m.tool_calls ?? []).forEach((call, j) => {
         const fn = call.function;
         slots.push({ location: "tool_calls", path: `${base}.tool_calls[${j}].function.arguments`, text: fn.arguments, set: (t) => (fn.arguments = t) });
@@ -49,6 +54,26 @@ export function chatTextSlots(original: ChatCompletionRequest): { request: ChatC
       }
     }
   });
+  // Beyond the messages, fields the provider receives as text: Predicted Outputs' expected
+  // content, metadata values, and the end-user id (often an email address).
+  const top = request as Record<string, unknown>;
+  const prediction = top.prediction as { content?: unknown } | undefined;
+  if (prediction && typeof prediction.content === "string") {
+    slots.push({ location: "messages", path: "prediction.content", text: prediction.content, set: (t) => (prediction.content = t) });
+  } else if (prediction && Array.isArray(prediction.content)) {
+    (prediction.content as Array<Record<string, unknown>>).forEach((part, j) => {
+      if (typeof part.text === "string") slots.push({ location: "messages", path: `prediction.content[${j}].text`, text: part.text, set: (t) => (part.text = t) });
+    });
+  }
+  const metadata = top.metadata;
+  if (metadata && typeof metadata === "object" && !Array.isArray(metadata)) {
+    for (const [k, v] of Object.entries(metadata as Record<string, unknown>)) {
+      if (typeof v === "string") slots.push({ location: "metadata", path: `metadata.${k}`, text: v, set: (t) => ((metadata as Record<string, unknown>)[k] = t) });
+    }
+  }
+  if (typeof request.user === "string" && request.user !== "") {
+    slots.push({ location: "user", path: "user", text: request.user, set: (t) => (request.user = t) });
+  }
   return { request, slots };
 }
 

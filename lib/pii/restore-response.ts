@@ -63,6 +63,13 @@ export function restoreStream(stream: ChunkStream, tokens: TokenMap, onOriginal?
               const rest = content.get(c.index)?.flush() ?? "";
               if (rest) delta.content = (delta.content ?? "") + rest;
               content.delete(c.index);
+              for (const [k, r] of args) {
+                const [choice, tool] = k.split(":").map(Number);
+                if (choice !== c.index) continue;
+                const tail = r.flush();
+                args.delete(k);
+                if (tail) delta.tool_calls = [...(delta.tool_calls ?? []), { index: tool, function: { arguments: tail } }];
+              }
             }
             return { ...c, delta };
           }),

@@ -29,6 +29,13 @@ export async function semanticCache(ctx: GatewayContext): Promise<GatewayResult 
   if (cfg.skip_tool_requests && (req.tools?.length ?? 0) > 0) return;
   const key = semanticKey(cache.tenant, req);
   if (!key) return;
+  // Tokenized PII placeholders are numbered per request (<PERSON_1> is this prompt's first name,
+  // not a role): a paraphrase could swap who is who, so such prompts are served exactly or not at all.
+  const tokens = ctx.pii?.tokens;
+  if (tokens) {
+    const upper = key.text.toUpperCase();
+    for (const body of tokens.bodies()) if (upper.includes(`<${body}>`)) return;
+  }
   // A model still loading must not hold requests up: they go upstream until it is ready.
   if (!embedderStatus(cfg).ready) {
     getEmbedder(cfg).catch(() => {});
@@ -50,9 +57,10 @@ export async function semanticCache(ctx: GatewayContext): Promise<GatewayResult 
   if (!cache.read) return;
 
   const threshold = semanticThresholdFor(ctx.caller?.cache, cfg, req.model);
+  const semantic = cache.semantic;
   const hit = await lookupOrMiss(
     "semantic cache lookup",
-    findSemanticAnswer(await getVectorStore(), getAnswerStore(), cache.semantic, threshold, cfg.guard),
+    getVectorStore().then((store) => findSemanticAnswer(store, getAnswerStore(), semantic, threshold, cfg.guard, cache.tenant)),
   );
   if (!hit) return;
   ctx.cacheStatus = "SEMANTIC_HIT";
