@@ -85,6 +85,11 @@ test("tool calls are cached and replayed, streamed too", async () => {
   const first = await client.chat.completions.create({ model: "gpt-4o-mini", tools, messages: [{ role: "user", content: "find tool cache" }] });
   const runner = client.chat.completions.stream({ model: "gpt-4o-mini", tools, messages: [{ role: "user", content: "find tool cache" }] });
   const replayed = await runner.finalChatCompletion();
+  // The replay came from the cache, not from a second upstream call.
+  const { response } = await client.chat.completions
+    .create({ model: "gpt-4o-mini", tools, messages: [{ role: "user", content: "find tool cache" }] })
+    .withResponse();
+  expect(response.headers.get("x-helix-cache")).toBe("HIT");
   const a = first.choices[0].message.tool_calls![0];
   const b = replayed.choices[0].message.tool_calls![0];
   if (a.type !== "function" || b.type !== "function") throw new Error("expected function calls");

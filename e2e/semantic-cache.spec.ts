@@ -1,5 +1,6 @@
 // The semantic cache in embedded mode with no network: MiniLM's weights are unavailable, so the
 // bundled USE-lite encoder serves (pgvector on PGlite holds the vectors).
+import { readFileSync, writeFileSync } from "node:fs";
 import { test, expect } from "@playwright/test";
 import OpenAI from "openai";
 import { startHelix, type HelixServer } from "./support/helix-server";
@@ -16,7 +17,11 @@ interface Readiness {
 
 test.beforeAll(async () => {
   fake = await startFakeUpstream();
-  helix = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: writeConfig(fake), HELIX_EMBEDDINGS_OFFLINE: "true" });
+  // A low threshold on purpose: near-misses such as France/Germany (cosine ~0.84) then reach the
+  // guard, which must veto them on its own.
+  const config = writeConfig(fake);
+  writeFileSync(config, readFileSync(config, "utf8").replace("helix_settings:\n", "helix_settings:\n  semantic_cache: {similarity_threshold: 0.8}\n"));
+  helix = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: config, HELIX_EMBEDDINGS_OFFLINE: "true" });
   client = new OpenAI({ baseURL: helix.baseURL, apiKey: "sk-local-semantic", maxRetries: 0 });
   await expect
     .poll(async () => ((await (await fetch(`${helix.url}/health/readiness`)).json()) as Readiness).checks.embedder.ready, { timeout: 30_000 })
@@ -53,7 +58,7 @@ test("a paraphrase is a SEMANTIC_HIT with its similarity", async () => {
   const para = await ask("What are the steps to reset my password?");
   expect(para.cache).toBe("SEMANTIC_HIT");
   expect(para.text).toBe(first.text);
-  expect(Number(para.similarity)).toBeGreaterThanOrEqual(0.88);
+  expect(Number(para.similarity)).toBeGreaterThanOrEqual(0.8);
   const r = (await (await fetch(`${helix.url}/health/readiness`)).json()) as Readiness;
   expect(r.checks.vector_store.kind).toBe("pgvector");
 });
@@ -76,6 +81,8 @@ test("a paraphrase under another system prompt is a MISS", async () => {
   await ask("Explain how photosynthesis works.", "You are a biology teacher.");
   await indexed("Explain how photosynthesis works.", "You are a biology teacher.");
   expect((await ask("Can you explain how photosynthesis works?", "You are a pirate.")).cache).toBe("MISS");
+  // Control: the same paraphrase under the same system prompt is served.
+  expect((await ask("Can you explain how photosynthesis works?", "You are a biology teacher.")).cache).toBe("SEMANTIC_HIT");
 });
 
 test("a paraphrase from another tenant is a MISS", async () => {
@@ -92,6 +99,8 @@ test("a paraphrase from another tenant is a MISS", async () => {
     })
     .withResponse();
   expect(response.headers.get("x-helix-cache")).toBe("MISS");
+  // Control: the same paraphrase from the same tenant is served.
+  expect((await ask("At sea level, what is the boiling point of water?")).cache).toBe("SEMANTIC_HIT");
 });
 
 test("a prompt longer than the embedder's window is never served semantically", async () => {
