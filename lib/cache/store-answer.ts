@@ -15,6 +15,8 @@ export function storeAnswer(ctx: GatewayContext, completion: ChatCompletion): vo
   const cache = ctx.cache;
   if (!cache?.write || !cache.exactKey || ctx.cacheStatus === "HIT" || ctx.cacheStatus === "SEMANTIC_HIT") return;
   if (completion.choices.length === 0 || completion.choices.some((c) => c.finish_reason === null || c.finish_reason === "content_filter")) return;
+  // A stream that delivered fewer choices than asked for (n) is incomplete.
+  if (completion.choices.length < (ctx.chatRequest?.n ?? 1)) return;
   const answer: CachedAnswer = {
     v: 1,
     completion,
