@@ -7,12 +7,23 @@ import type { AnswerFilter } from "@/lib/cache/answer-store";
 import { cacheMetrics } from "@/lib/cache/cache-metrics";
 import { embedderStatus } from "@/lib/cache/embedders/select";
 import { getVectorStore, vectorStoreStatus } from "@/lib/cache/vector-stores/select";
+import { getDb } from "@/lib/store/db";
+import { piiStats } from "@/lib/store/pii-stats";
 
-/** GET /helix/stats: the cache's figures (hits by type, hit rates, what hits saved, sizes). */
+/**
+ * GET /helix/stats: the cache's figures (hits by type, hit rates, what hits saved, sizes) and
+ * PII detections by entity type and action (null when the database cannot answer).
+ */
 export async function statsResponse(request: Request) {
   await requireAdmin(request);
   const semantic = getConfig().helix_settings.semantic_cache;
-  const [metrics, answers] = await Promise.all([cacheMetrics(), getAnswerStore().stats().catch(() => undefined)]);
+  const [metrics, answers, pii] = await Promise.all([
+    cacheMetrics(),
+    getAnswerStore().stats().catch(() => undefined),
+    getDb()
+      .then((db) => piiStats(db))
+      .catch(() => null),
+  ]);
   const vectors = semantic.enabled ? await (await getVectorStore()).stats().catch(() => undefined) : undefined;
   return {
     cache: {
@@ -22,6 +33,7 @@ export async function statsResponse(request: Request) {
       vector_store: vectorStoreStatus(),
       embedder: embedderStatus(semantic),
     },
+    pii,
   };
 }
 

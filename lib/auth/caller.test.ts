@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
+import type { PiiPolicyRef } from "@/lib/pii/policy-resolution";
 
 const lookups: string[] = [];
 type Settings = { enabled: boolean | null; semanticThreshold: number | null };
 let records: Record<
   string,
-  { id: string; name: string; userId: string | null; teamId: string | null; orgId: string | null; models: string[]; revoked: boolean; cache?: Settings; teamCache?: Settings | null }
+  { id: string; name: string; userId: string | null; teamId: string | null; orgId: string | null; models: string[]; revoked: boolean; cache?: Settings; teamCache?: Settings | null; piiPolicies: PiiPolicyRef[] }
 > = {};
 let storeDown = false;
 vi.mock("@/lib/store/api-keys", async (importOriginal) => {
@@ -26,7 +27,7 @@ const req = (auth?: string) => new Request("http://helix/v1/chat/completions", {
 
 beforeEach(() => {
   lookups.length = 0;
-  records = { [KEY]: { id: "k1", name: "ci", userId: "u", teamId: "t", orgId: "o", models: ["gpt-4o"], revoked: false } };
+  records = { [KEY]: { id: "k1", name: "ci", userId: "u", teamId: "t", orgId: "o", models: ["gpt-4o"], revoked: false, piiPolicies: [] } };
   storeDown = false;
 });
 afterEach(() => {
@@ -78,6 +79,15 @@ describe("resolveCaller", () => {
     records[KEY].cache = { enabled: true, semanticThreshold: null };
     expect((await resolveCaller(req(`Bearer ${KEY}`))).cache).toEqual({ enabled: true, semanticThreshold: 0.5 });
     expect((await resolveCaller(req("Bearer sk-master-1"))).cache).toBeUndefined();
+  });
+
+  it("carries the PII policies of the key's lookup (none: the caller has no field)", async () => {
+    withMaster();
+    expect((await resolveCaller(req(`Bearer ${KEY}`))).piiPolicies).toBeUndefined();
+    const team: PiiPolicyRef = { scope: "team", scopeId: "t", id: "p1", version: 2, settings: { entity_actions: { EMAIL_ADDRESS: "block" } } };
+    records[KEY].piiPolicies = [team];
+    expect((await resolveCaller(req(`Bearer ${KEY}`))).piiPolicies).toEqual([team]);
+    expect((await resolveCaller(req("Bearer sk-master-1"))).piiPolicies).toBeUndefined();
   });
 
   it("a key store that cannot answer is a 503, not a 500 or a 401", async () => {

@@ -65,6 +65,7 @@ export async function resolveCaller(request: Request): Promise<Caller> {
       orgId: key.orgId ?? undefined,
       models: key.models,
       ...(cache ? { cache } : {}),
+      ...(key.piiPolicies.length > 0 ? { piiPolicies: key.piiPolicies } : {}),
     };
   }
   if (masterKey) throw new AuthenticationError("Invalid API key. Use the master key or a virtual key created with POST /helix/keys.");

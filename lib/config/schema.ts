@@ -93,30 +93,73 @@ const EntityName = z
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "entity names are letters, digits and _ (e.g. EMAIL_ADDRESS)")
   .transform((s) => s.toUpperCase());
 
-const PiiProtectionSchema = section({
-  enabled: z.boolean().default(true),
-  /** Also block what cannot be scanned (token-id embeddings input). Scanner errors always block. */
-  strict_mode: z.boolean().default(true),
+// The PII fields without their defaults: the config section adds defaults; a database policy
+// (org, team, user or key) is a partial of the same shapes, so both validate alike.
+const piiFields = {
+  enabled: z.boolean(),
   // Upper-cased so "email_address" and "EMAIL_ADDRESS" mean the same entity; custom entity
   // names are allowed (custom recognizers and deny lists add them), so no closed list here.
-  entities: z.array(EntityName).default(["CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"]),
-  action: z.enum(PII_ACTIONS).default("redact"),
+  entities: z.array(EntityName),
+  action: z.enum(PII_ACTIONS),
   /** Per entity type, overriding `action`, e.g. {PERSON: tokenize, US_SSN: block}. */
-  entity_actions: z.record(EntityName, z.enum(PII_ACTIONS)).default({}),
+  entity_actions: z.record(EntityName, z.enum(PII_ACTIONS)),
   /** Scan for secrets too (API keys, private keys, JWTs, passwords, tokens), whatever `entities` says. */
-  secrets: z.boolean().default(true),
+  secrets: z.boolean(),
   /** Detections scoring below this are ignored (Presidio's evaluations use 0.4). */
-  score_threshold: z.number().min(0).max(1).default(0.4),
+  score_threshold: z.number().min(0).max(1),
+  masking_char: z.string().length(1),
+  chars_to_mask: int(0),
+  from_end: z.boolean(),
+  custom_recognizers: customRecognizersSchema,
+  allow_list: allowListSchema,
+  deny_list: denyListSchema,
+};
+
+const PiiProtectionSchema = section({
+  enabled: piiFields.enabled.default(true),
+  /** Also block what cannot be scanned (token-id embeddings input). Scanner errors always block. */
+  strict_mode: z.boolean().default(true),
+  entities: piiFields.entities.default(["CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"]),
+  action: piiFields.action.default("redact"),
+  entity_actions: piiFields.entity_actions.default({}),
+  secrets: piiFields.secrets.default(true),
+  score_threshold: piiFields.score_threshold.default(0.4),
   /** For `mask`: the character, how many characters (0 = all but the last few), from the end. */
   mask: section({
-    masking_char: z.string().length(1).default("*"),
-    chars_to_mask: int(0).default(0),
-    from_end: z.boolean().default(false),
+    masking_char: piiFields.masking_char.default("*"),
+    chars_to_mask: piiFields.chars_to_mask.default(0),
+    from_end: piiFields.from_end.default(false),
   }),
-  custom_recognizers: customRecognizersSchema.default([]),
-  allow_list: allowListSchema.default([]),
-  deny_list: denyListSchema.default({}),
+  custom_recognizers: piiFields.custom_recognizers.default([]),
+  allow_list: piiFields.allow_list.default([]),
+  deny_list: piiFields.deny_list.default({}),
 });
+
+/**
+ * A stored PII policy: only the pii_protection fields it overrides, every one optional, no
+ * defaults (an absent field inherits). strict_mode is deliberately not overridable: it is the
+ * deployment's rule for input that cannot be scanned at all.
+ */
+export const PiiPolicySchema = z.strictObject({
+  enabled: piiFields.enabled.optional(),
+  entities: piiFields.entities.optional(),
+  action: piiFields.action.optional(),
+  entity_actions: piiFields.entity_actions.optional(),
+  secrets: piiFields.secrets.optional(),
+  score_threshold: piiFields.score_threshold.optional(),
+  mask: z
+    .strictObject({
+      masking_char: piiFields.masking_char.optional(),
+      chars_to_mask: piiFields.chars_to_mask.optional(),
+      from_end: piiFields.from_end.optional(),
+    })
+    .optional(),
+  custom_recognizers: piiFields.custom_recognizers.optional(),
+  allow_list: piiFields.allow_list.optional(),
+  deny_list: piiFields.deny_list.optional(),
+});
+
+export type PiiPolicySettings = z.output<typeof PiiPolicySchema>;
 
 const CostOptimizationSchema = section({
   enabled: z.boolean().default(true),

@@ -6,6 +6,7 @@ import type { CachedAnswer } from "@/lib/cache/cached-answer";
 import type { PiiFinding } from "@/lib/pii/scanner";
 import type { TokenMap } from "@/lib/pii/token-map";
 import type { CachePolicy } from "@/lib/cache/cache-policy";
+import type { PiiPolicyRef } from "@/lib/pii/policy-resolution";
 import { newRequestId } from "@/lib/http/request-id";
 
 export type Endpoint = "chat.completions" | "embeddings";
@@ -28,6 +29,8 @@ export interface Caller {
   passThroughKey?: string;
   /** The key's cache settings over its team's (virtual keys only); what is unset follows the config. */
   cache?: CachePolicy;
+  /** Stored PII policies of the key's org, team, user and key (from the cached key lookup). */
+  piiPolicies?: readonly PiiPolicyRef[];
 }
 
 /** One try against one upstream deployment (retries and fallbacks each count). */
@@ -97,7 +100,7 @@ export interface GatewayContext {
   cache?: CacheState;
   cacheStatus?: CacheStatus;
   /** What the PII scan found and did (audit after the response), and placeholders to restore. */
-  pii?: { findings: PiiFinding[]; tokens?: TokenMap };
+  pii?: { findings: PiiFinding[]; tokens?: TokenMap; policy: string };
   responseHeaders: Record<string, string>;
 }
 

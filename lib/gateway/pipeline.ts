@@ -48,6 +48,7 @@ export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completi
       savedCompletionTokens: hit ? ctx.usage?.completion_tokens : undefined,
     });
   }
+  const policy = ctx.pii?.policy ?? "config";
   for (const f of ctx.pii?.findings ?? []) {
     enqueuePiiIncident({
       requestId: ctx.requestId,
@@ -59,7 +60,7 @@ export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completi
       entityType: f.entityType,
       count: f.count,
       action: f.action,
-      policy: "config",
+      policy,
       recognizer: f.recognizer,
       score: f.score,
       location: f.location,

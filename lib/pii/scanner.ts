@@ -112,3 +112,38 @@ export function scanSlots(slots: readonly TextSlot[], cfg: PiiSettings, hashKey:
   }
   return { findings: [...groups.values()], blocked: [...blocked].sort(), ...(tokens ? { tokens } : {}) };
 }
+
+/** One detection in a preview: spans into the text given (it is the admin's own text). */
+export interface PiiPreviewFinding {
+  entityType: string;
+  start: number;
+  end: number;
+  score: number;
+  recognizer: string;
+  action: string;
+}
+
+export interface PiiPreview {
+  /** The text as the provider would receive it (for blocked types: what a request would not send at all). */
+  text: string;
+  findings: PiiPreviewFinding[];
+  blocked: string[];
+}
+
+/** What the policy finds in one text and what it turns it into (the admin's "test this text"). */
+export function previewPii(text: string, cfg: PiiSettings, hashKey: string): PiiPreview {
+  const { analyzer, entities, policy } = prepare(cfg);
+  const results = text === "" ? [] : analyzer.analyze(text, { entities, scoreThreshold: cfg.score_threshold, allowList: cfg.allow_list });
+  const out = anonymize(text, results, policy, { hashKey });
+  const actionOf = (t: string): string => {
+    const op = (Object.hasOwn(policy.entities, t) ? policy.entities[t] : undefined) ?? policy.defaultAction ?? "redact";
+    return typeof op === "string" ? op : op.action;
+  };
+  return {
+    text: out.text,
+    findings: [...results]
+      .sort((a, b) => a.start - b.start)
+      .map((r) => ({ entityType: r.entityType, start: r.start, end: r.end, score: r.score, recognizer: r.recognizer, action: actionOf(r.entityType) })),
+    blocked: out.blocked,
+  };
+}

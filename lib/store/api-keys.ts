@@ -3,6 +3,7 @@
 // revocation rewrites that cache entry so every instance sharing the Redis rejects the key at once.
 // The cached record carries the key's and its team's cache settings, so the gateway knows a
 // caller's cache policy without a query; changing them drops the cached lookups (see below).
+// Likewise the PII policies of the key, its user, team and org (pii-policy-refs.ts).
 import "server-only";
 import { logger } from "@/lib/observability/logger";
 import { createHash, randomBytes } from "node:crypto";
@@ -10,6 +11,8 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { cacheSettingsData, cacheSettingsOf, type CacheSettings, type CacheSettingsPatch } from "./cache-settings";
 import { getDb } from "./db";
 import { getKv, type KeyValueStore } from "./kv";
+import type { PiiPolicyRef } from "@/lib/pii/policy-resolution";
+import { loadPolicyRefs } from "./pii-policy-refs";
 
 export const API_KEY_PREFIX = "sk-helix-";
 const KEY_RANDOM_CHARS = 40;
@@ -86,6 +89,11 @@ export interface ApiKeyRecord {
   cache?: CacheSettings;
   /** Its team's cache settings; null without a team. */
   teamCache?: CacheSettings | null;
+  /**
+   * The stored PII policies of its org, team, user and key (empty for revoked keys). Entries
+   * cached without this field (older versions) are read again: a policy must not be skipped.
+   */
+  piiPolicies: PiiPolicyRef[];
 }
 
 /** sha256 hex of a key: what is stored and what the cache is keyed by. */
@@ -321,7 +329,8 @@ export class ApiKeyStore {
 
     const db = await this.db();
     const row = await db.apiKey.findUnique({ where: { keyHash: hash }, include: withNames });
-    const record = row ? toRecord(row) : null;
+    const policies = row && !row.revokedAt ? await loadPolicyRefs(db, { keyId: row.id, userId: row.userId, teamId: row.teamId, orgId: row.orgId }) : [];
+    const record = row ? toRecord(row, policies) : null;
     await this.cacheRecord(hash, record);
     if (record && !record.revoked) this.touch(record.id);
     return record;
@@ -379,7 +388,7 @@ function summarize(row: KeyRow): ApiKeySummary {
   };
 }
 
-function toRecord(row: KeyRow): ApiKeyRecord {
+function toRecord(row: KeyRow, piiPolicies: PiiPolicyRef[] = []): ApiKeyRecord {
   return {
     id: row.id,
     name: row.name,
@@ -393,6 +402,7 @@ function toRecord(row: KeyRow): ApiKeyRecord {
     revoked: row.revokedAt !== null,
     cache: cacheSettingsOf(row),
     teamCache: row.team ? cacheSettingsOf(row.team) : null,
+    piiPolicies,
   };
 }
 
@@ -401,7 +411,7 @@ function parseCached(raw: string): ApiKeyRecord | null | undefined {
   try {
     const v = JSON.parse(raw) as ApiKeyRecord | null;
     if (v === null) return null;
-    return typeof v === "object" && typeof v.id === "string" ? v : undefined;
+    return typeof v === "object" && typeof v.id === "string" && Array.isArray(v.piiPolicies) ? v : undefined;
   } catch {
     return undefined;
   }

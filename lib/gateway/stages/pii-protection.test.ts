@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseConfigObject } from "@/lib/config/parse";
+import type { PiiPolicyRef } from "@/lib/pii/policy-resolution";
 import { createContext } from "../context";
 
 // A scanner that fails: the stage must block the request, never forward it unscanned.
@@ -59,5 +60,35 @@ describe("piiProtection", () => {
     const ctx = ctxWith("write to jane.doe@example.com", { enabled: false });
     await piiProtection(ctx);
     expect(ctx.chatRequest!.messages[0].content).toBe("write to jane.doe@example.com");
+  });
+
+  it("applies the caller's stored policies over the config and names the policy that decided", async () => {
+    const caller = (policies: PiiPolicyRef[]) => ({ kind: "virtual" as const, keyHash: "h", keyId: "k1", teamId: "t1", models: [], piiPolicies: policies });
+    const team: PiiPolicyRef = { scope: "team", scopeId: "t1", id: "p1", version: 1, settings: { entity_actions: { EMAIL_ADDRESS: "block" } } };
+
+    const plain = ctxWith("write to jane.doe@example.com");
+    await piiProtection(plain);
+    expect(plain.pii?.policy).toBe("config");
+
+    const blocked = ctxWith("write to jane.doe@example.com");
+    blocked.caller = caller([team]);
+    expect(await piiProtection(blocked).catch((e) => e)).toMatchObject({ status: 400, code: "pii_blocked" });
+
+    const hashed = ctxWith("write to jane.doe@example.com");
+    hashed.caller = caller([team, { scope: "key", scopeId: "k1", id: "p2", version: 1, settings: { entity_actions: { EMAIL_ADDRESS: "hash" } } }]);
+    await piiProtection(hashed);
+    expect(hashed.chatRequest!.messages[0].content).not.toContain("jane.doe");
+    expect(hashed.pii).toMatchObject({ policy: "key:k1", findings: [expect.objectContaining({ action: "hash" })] });
+
+    const off = ctxWith("write to jane.doe@example.com");
+    off.caller = caller([team, { scope: "key", scopeId: "k1", id: "p3", version: 1, settings: { enabled: false } }]);
+    await piiProtection(off);
+    expect(off.chatRequest!.messages[0].content).toBe("write to jane.doe@example.com");
+  });
+
+  it("fails closed on a stored policy that does not validate", async () => {
+    const ctx = ctxWith("write to jane.doe@example.com");
+    ctx.caller = { kind: "virtual", keyHash: "h", models: [], piiPolicies: [{ scope: "org", scopeId: "o", id: "x", version: 1, settings: { action: "shred" } as never }] };
+    await expect(piiProtection(ctx)).rejects.toMatchObject({ status: 503, code: "pii_scan_failed" });
   });
 });
