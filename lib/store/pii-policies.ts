@@ -112,7 +112,7 @@ export class PiiPolicyStore {
   /**
    * The ids a policy preview applies to: explicit ids win, the rest are filled from the most
    * specific one given (a key's user, team and org; a user's team and org; a team's org).
-   * null when an id given is unknown (the scope named).
+   * An id that does not exist is reported as `{unknown: <its scope>}`.
    */
   async chain(ids: { org?: string; team?: string; user?: string; key?: string }): Promise<{ ids: PolicyScopeIds } | { unknown: PiiPolicyScope }> {
     const db = await this.db();
