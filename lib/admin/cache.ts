@@ -18,7 +18,7 @@ export async function statsResponse(request: Request) {
   await requireAdmin(request);
   const semantic = getConfig().helix_settings.semantic_cache;
   const [metrics, answers, pii] = await Promise.all([
-    cacheMetrics(),
+    cacheMetrics().catch(() => undefined),
     getAnswerStore().stats().catch(() => undefined),
     getDb()
       .then((db) => piiStats(db))
@@ -27,7 +27,7 @@ export async function statsResponse(request: Request) {
   const vectors = semantic.enabled ? await (await getVectorStore()).stats().catch(() => undefined) : undefined;
   return {
     cache: {
-      ...metrics,
+      ...(metrics ?? { metrics: "unavailable: the metrics store did not answer" }),
       entries: { answers: answers ?? null, vectors: vectors ?? null },
       answer_store: getAnswerStore().kind,
       vector_store: vectorStoreStatus(),

@@ -102,6 +102,8 @@ export interface GatewayContext {
   /** What the PII scan found and did (audit after the response), and placeholders to restore. */
   pii?: { findings: PiiFinding[]; tokens?: TokenMap; policy: string };
   responseHeaders: Record<string, string>;
+  /** Set by finishRequest: post-response work runs once, whatever path ends the request. */
+  finished?: boolean;
 }
 
 export function createContext(request: Request, endpoint: Endpoint, config: HelixConfig): GatewayContext {

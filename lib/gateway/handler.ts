@@ -81,8 +81,11 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
     case "chat":
       ctx.usage = result.completion.usage;
       if (storePrompts) ctx.responseBody = result.completion.choices.map((c) => c.message);
-      afterResponse(() => finishRequest(ctx, { status: 200, completion: result.completion }));
-      return json(ctx, forClient(ctx, result.completion));
+      {
+        const response = json(ctx, forClient(ctx, result.completion));
+        afterResponse(() => finishRequest(ctx, { status: 200, completion: result.completion }));
+        return response;
+      }
     case "embeddings":
       ctx.usage = { ...result.response.usage, completion_tokens: 0 };
       afterResponse(() => finishRequest(ctx, { status: 200 }));
@@ -99,8 +102,9 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
       const completion = completionForHit(result.answer);
       ctx.usage = completion.usage;
       if (storePrompts) ctx.responseBody = completion.choices.map((c) => c.message);
+      const response = json(ctx, forClient(ctx, completion));
       afterResponse(() => finishRequest(ctx, { status: 200 }));
-      return json(ctx, forClient(ctx, completion));
+      return response;
     }
   }
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { InternalError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
 import { storeAnswer } from "@/lib/cache/store-answer";
 import { recordCacheEvent } from "@/lib/cache/cache-metrics";
 import { enqueuePiiIncident } from "@/lib/store/pii-incidents";
@@ -36,6 +37,19 @@ export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
  * client has its answer.
  */
 export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completion?: ChatCompletion }): void {
+  if (ctx.finished) return;
+  ctx.finished = true;
+  try {
+    afterwards(ctx, outcome);
+  } catch (err) {
+    logger().error({ requestId: ctx.requestId, err }, "post-response work failed");
+  } finally {
+    // The log row (and the in-flight count) must never be lost to a failure above.
+    recordRequest(ctx, outcome);
+  }
+}
+
+function afterwards(ctx: GatewayContext, outcome: Outcome & { completion?: ChatCompletion }): void {
   if (outcome.completion && !outcome.error && !outcome.clientDisconnected) storeAnswer(ctx, outcome.completion);
   if (ctx.cacheStatus && ctx.cache) {
     const hit = ctx.cacheStatus === "HIT" || ctx.cacheStatus === "SEMANTIC_HIT";
@@ -66,5 +80,4 @@ export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completi
       location: f.location,
     });
   }
-  recordRequest(ctx, outcome);
 }
