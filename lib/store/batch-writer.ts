@@ -3,6 +3,9 @@
 // lives; graceful shutdown awaits flush(). Used for request logs and PII incidents.
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/observability/logger";
+import { getDb } from "./db";
 
 export interface BatchWriterStats {
   /** Rows waiting (including a batch being written). */
@@ -243,4 +246,28 @@ export class BatchWriter<E, R extends { id: string }> {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message.split("\n").slice(-1)[0] || err.message : String(err);
+}
+
+/**
+ * The process-wide writer for `name`, made on first use with the configured flush interval and
+ * the shared database. On globalThis: one queue per process even if Next.js loads a module twice,
+ * so the shutdown flush sees every row.
+ */
+export function processWriter<W>(name: string, make: (opts: BatchWriterOptions) => W): () => W {
+  const key = Symbol.for(`helix.store.${name}`);
+  return () => {
+    const g = globalThis as unknown as Record<symbol, W | undefined>;
+    let w = g[key];
+    if (!w) {
+      let flushMs = 500;
+      try {
+        flushMs = env().HELIX_LOG_FLUSH_MS;
+      } catch {
+        // Enqueueing must never throw; a bad environment is reported at start by startHelix().
+      }
+      w = make({ db: getDb, flushMs, log: (m) => logger().warn({ component: name }, m) });
+      g[key] = w;
+    }
+    return w;
+  };
 }

@@ -1,10 +1,7 @@
 // PII incidents (one row per request × entity type × location), written in batches after the
 // response like request logs. Rows carry types, counts, actions and scores — never values.
 import "server-only";
-import { logger } from "@/lib/observability/logger";
-import { env } from "@/lib/env";
-import { getDb } from "./db";
-import { BatchWriter, unnestInserter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
+import { BatchWriter, processWriter, unnestInserter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
 
 export interface PiiIncidentEntry {
   requestId: string;
@@ -67,22 +64,7 @@ export class PiiIncidentWriter extends BatchWriter<PiiIncidentEntry, Row> {
   }
 }
 
-const GLOBAL_KEY = Symbol.for("helix.store.piiIncidents");
-function writer(): PiiIncidentWriter {
-  const g = globalThis as unknown as Record<symbol, PiiIncidentWriter | undefined>;
-  let w = g[GLOBAL_KEY];
-  if (!w) {
-    let flushMs = 500;
-    try {
-      flushMs = env().HELIX_LOG_FLUSH_MS;
-    } catch {
-      // enqueue must never throw; a bad environment is reported at start.
-    }
-    w = new PiiIncidentWriter({ db: getDb, flushMs, log: (m) => logger().warn({ component: "pii-incidents" }, m) });
-    g[GLOBAL_KEY] = w;
-  }
-  return w;
-}
+const writer = processWriter("pii-incidents", (opts) => new PiiIncidentWriter(opts));
 
 /** Queues one incident. Synchronous, never throws, never touches the database. */
 export function enqueuePiiIncident(entry: PiiIncidentEntry): void {

@@ -1,10 +1,7 @@
 // One request_logs row per request, queued in memory and written in batches by a BatchWriter
 // (batch-writer.ts: never on the request's path, nothing lost while the database is down).
 import "server-only";
-import { logger } from "@/lib/observability/logger";
-import { env } from "@/lib/env";
-import { getDb } from "./db";
-import { BatchWriter, unnestInserter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
+import { BatchWriter, processWriter, unnestInserter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
 
 export type RequestLogEndpoint = "chat.completions" | "embeddings";
 
@@ -161,26 +158,7 @@ function snapshot(v: unknown): object {
 }
 
 
-// ---- the process-wide writer --------------------------------------------------------------------
-// On globalThis: one queue per process even if Next.js loads this module twice, so the shutdown
-// flush sees every row.
-
-const GLOBAL_KEY = Symbol.for("helix.store.requestLog");
-function writer(): RequestLogWriter {
-  const g = globalThis as unknown as Record<symbol, RequestLogWriter | undefined>;
-  let w = g[GLOBAL_KEY];
-  if (!w) {
-    let flushMs = 500;
-    try {
-      flushMs = env().HELIX_LOG_FLUSH_MS;
-    } catch {
-      // enqueue must never throw; a bad environment is reported at start by startHelix().
-    }
-    w = new RequestLogWriter({ db: getDb, flushMs, log: (m) => logger().warn({ component: "request-log" }, m) });
-    g[GLOBAL_KEY] = w;
-  }
-  return w;
-}
+const writer = processWriter("request-log", (opts) => new RequestLogWriter(opts));
 
 /** Queues one row. Synchronous, never throws, never touches the database. */
 export function enqueueRequestLog(entry: RequestLogEntry): void {
