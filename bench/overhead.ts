@@ -22,6 +22,8 @@ const { values } = parseArgs({
     "redis-url": { type: "string" },
     // A helix.yaml for the gateway under test (e.g. to pick a vector store).
     config: { type: "string" },
+    // A second gateway with this config, measured in the same run (e.g. PII off vs on).
+    "compare-config": { type: "string" },
     // Measure cache misses (every prompt unique: exact lookup, prompt embedding, vector search and
     // the writes after the answer) instead of pass-through (x-helix-cache: bypass).
     cache: { type: "boolean", default: false },
@@ -88,24 +90,36 @@ async function main() {
   const fake = await spawnFakeUpstream(["--no-record"]);
   const dir = mkdtempSync(path.join(tmpdir(), "helix-bench-"));
   let helix: HelixServer | undefined;
-  try {
-    helix = await startHelix({
+  let other: HelixServer | undefined;
+  const start = (config: string | undefined, dataDir: string) =>
+    startHelix({
       OPENAI_BASE_URL: `${fake.url}/v1`,
       OPENAI_API_KEY: "sk-fake",
-      HELIX_DATA_DIR: dir,
+      HELIX_DATA_DIR: dataDir,
       HELIX_LOG_FLUSH_MS: "500",
       DATABASE_URL: values["database-url"],
       REDIS_URL: values["redis-url"],
-      HELIX_CONFIG: values.config,
+      HELIX_CONFIG: config,
     });
-    const rows: Array<{ mode: string; direct: Result; helix: Result }> = [];
+  try {
+    helix = await start(values.config, dir);
+    const compare = values["compare-config"];
+    if (compare) other = await start(compare, mkdtempSync(path.join(tmpdir(), "helix-bench-b-")));
+    const rows: Array<{ mode: string; direct: Result; helix: Result; other?: Result }> = [];
     for (const stream of [false, true]) {
       const body = chatBody(stream);
       const direct = `${fake.url}/v1/chat/completions`;
       const viaHelix = `${helix.baseURL}/chat/completions`;
+      const viaOther = other ? `${other.baseURL}/chat/completions` : undefined;
       await measure(direct, body, WARMUP);
       await measure(viaHelix, body, WARMUP);
-      rows.push({ mode: stream ? "stream" : "non-stream", direct: await measure(direct, body, REQUESTS), helix: await measure(viaHelix, body, REQUESTS) });
+      if (viaOther) await measure(viaOther, body, WARMUP);
+      rows.push({
+        mode: stream ? "stream" : "non-stream",
+        direct: await measure(direct, body, REQUESTS),
+        helix: await measure(viaHelix, body, REQUESTS),
+        ...(viaOther ? { other: await measure(viaOther, body, REQUESTS) } : {}),
+      });
     }
     const fmt = (n: number) => n.toFixed(2);
     const mode = `${values["database-url"] ? "PostgreSQL" : "embedded PGlite"}, ${CACHE ? "cache misses (unique prompts)" : "cache bypassed"}`;
@@ -117,10 +131,22 @@ async function main() {
         `| ${r.mode} | ${fmt(r.direct.p50)} | ${fmt(r.helix.p50)} | ${fmt(r.helix.p50 - r.direct.p50)} | ${fmt(r.direct.p99)} | ${fmt(r.helix.p99)} | ${fmt(r.helix.p99 - r.direct.p99)} | ${r.direct.rps.toFixed(0)} | ${r.helix.rps.toFixed(0)} | ${(r.helix.rps / r.direct.rps).toFixed(2)} |`,
       );
     }
+    if (other) {
+      console.log(`\nSame run, config ${values.config ?? "(default)"} vs ${values["compare-config"]}:\n`);
+      console.log("| mode | A p50 ms | B p50 ms | B−A p50 ms | A p99 ms | B p99 ms | A req/s | B req/s | B/A req/s |");
+      console.log("|---|---|---|---|---|---|---|---|---|");
+      for (const r of rows) {
+        const b = r.other!;
+        console.log(
+          `| ${r.mode} | ${fmt(r.helix.p50)} | ${fmt(b.p50)} | ${fmt(b.p50 - r.helix.p50)} | ${fmt(r.helix.p99)} | ${fmt(b.p99)} | ${r.helix.rps.toFixed(0)} | ${b.rps.toFixed(0)} | ${(b.rps / r.helix.rps).toFixed(2)} |`,
+        );
+      }
+    }
     const out = path.resolve(import.meta.dirname, "results");
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, `overhead-${Date.now()}.json`), JSON.stringify({ requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2));
   } finally {
+    await other?.stop();
     await helix?.stop();
     fake.child.kill("SIGTERM");
     await dispatcher.close();
