@@ -185,3 +185,18 @@ test("incidents name the deciding policy, and /helix/stats counts detections by 
     (await db.query<{ n: number }>("SELECT sum(count)::int AS n FROM pii_incidents"))[0].n,
   );
 });
+
+test("a scanner fault blocks the request through the SDK: nothing reaches the provider", async () => {
+  // Fault injection: a stored policy the scanner cannot use (written behind the API's validation).
+  const broken = await createKey("broken-1", `broken-${RUN}`);
+  const teams = await admin("GET", "/helix/teams");
+  const teamId = (teams.json.data as { id: string; name: string }[]).find((t) => t.name === `broken-${RUN}`)!.id;
+  await db.query(
+    `INSERT INTO pii_policies (id, scope_type, scope_id, settings, version, updated_at, updated_by) VALUES ($1, 'team', $2, $3, 1, now(), 'test')`,
+    [`broken-${RUN}`, teamId, JSON.stringify({ entity_actions: { EMAIL_ADDRESS: "shred" } })],
+  );
+  const r = await send(broken.key, "fault");
+  expect(r.error?.status).toBe(503);
+  expect(r.error?.code).toBe("pii_scan_failed");
+  expect(r.upstream).toBeUndefined();
+});
