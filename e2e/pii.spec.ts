@@ -48,6 +48,7 @@ test.beforeAll(async () => {
   pii_protection:
     entities: [EMAIL_ADDRESS, PHONE_NUMBER, CREDIT_CARD, PERSON, US_SSN]
     entity_actions: {PERSON: tokenize, US_SSN: block}
+    scan_output: true
 `,
     ),
   );
@@ -119,6 +120,36 @@ test("a cached answer is restored with each request's own values (exact hit, pla
   const streamed = await ask("Kwabena Lindqvist", true);
   expect(streamed.cache).toBe("HIT");
   expect(streamed.text).toBe(`Echo: Please greet Kwabena Lindqvist warmly (${RUN}).`);
+});
+
+test("scan_output: an email the model writes never reaches the client (plain, streamed, cached); the user's own values do", async () => {
+  // The fake answers with exactly this text (base64 in the prompt, so the input scan cannot see it).
+  const leak = "leaked.writer@example-canary.org";
+  const answer = `Sure <PERSON_1>, write to ${leak} (${RUN}).`;
+  const content = `My name is ${CANARY.name} [[answer-b64:${Buffer.from(answer).toString("base64")}]]`;
+  const expected = `Sure ${CANARY.name}, write to <EMAIL_ADDRESS> (${RUN}).`;
+  const plain = async () => {
+    const { data, response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }).withResponse();
+    return { text: data.choices[0].message.content, cache: response.headers.get("x-helix-cache"), types: response.headers.get("x-helix-pii-output") };
+  };
+  const first = await plain();
+  expect(first).toEqual({ text: expected, cache: "MISS", types: "EMAIL_ADDRESS" });
+  // The cache keeps the unscanned answer; a hit is scanned like a live answer.
+  await expect.poll(async () => (await plain()).cache).toBe("HIT");
+  expect(await plain()).toEqual({ text: expected, cache: "HIT", types: "EMAIL_ADDRESS" });
+
+  for (const bypass of [true, false]) {
+    const stream = await client.chat.completions.create(
+      { model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content }] },
+      bypass ? { headers: { "x-helix-cache": "bypass" } } : {},
+    );
+    let text = "";
+    for await (const c of stream) text += c.choices[0]?.delta.content ?? "";
+    expect(text).toBe(expected);
+  }
+  await expect
+    .poll(async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pii_incidents WHERE entity_type = 'EMAIL_ADDRESS' AND location = 'response'"))[0].n)
+    .toBeGreaterThanOrEqual(4);
 });
 
 test("block: a US_SSN is refused with 400 naming the type, never the value", async () => {

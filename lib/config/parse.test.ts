@@ -40,6 +40,7 @@ helix_settings:
     action: tokenize
     entity_actions: {person: block}
     secrets: false
+    scan_output: true
     score_threshold: 0.5
     mask: {masking_char: "#", chars_to_mask: 4, from_end: true}
     custom_recognizers: [{name: emp, pattern: "EMP-\\\\d{6}", entity_type: EMPLOYEE_ID, confidence_level: 0.9}]
@@ -90,6 +91,7 @@ describe("parseConfig", () => {
         action: "tokenize",
         entity_actions: { PERSON: "block" },
         secrets: false,
+        scan_output: true,
         score_threshold: 0.5,
         mask: { masking_char: "#", chars_to_mask: 4, from_end: true },
         custom_recognizers: [{ name: "emp", pattern: "EMP-\\d{6}", entity_type: "EMPLOYEE_ID", confidence_level: 0.9 }],
@@ -144,6 +146,7 @@ describe("parseConfig", () => {
           action: "redact",
           entity_actions: {},
           secrets: true,
+          scan_output: false,
           score_threshold: 0.4,
           mask: { masking_char: "*", chars_to_mask: 0, from_end: false },
           custom_recognizers: [],

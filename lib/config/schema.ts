@@ -105,6 +105,8 @@ const piiFields = {
   entity_actions: z.record(EntityName, z.enum(PII_ACTIONS)),
   /** Scan for secrets too (API keys, private keys, JWTs, passwords, tokens), whatever `entities` says. */
   secrets: z.boolean(),
+  /** Also scan the assistant's answer (content and tool-call arguments, streams and cache hits). */
+  scan_output: z.boolean(),
   /** Detections scoring below this are ignored (Presidio's evaluations use 0.4). */
   score_threshold: z.number().min(0).max(1),
   masking_char: z.string().length(1),
@@ -123,6 +125,7 @@ const PiiProtectionSchema = section({
   action: piiFields.action.default("redact"),
   entity_actions: piiFields.entity_actions.default({}),
   secrets: piiFields.secrets.default(true),
+  scan_output: piiFields.scan_output.default(false),
   score_threshold: piiFields.score_threshold.default(0.4),
   /** For `mask`: the character, how many characters (0 = all but the last few), from the end. */
   mask: section({
@@ -146,6 +149,7 @@ export const PiiPolicySchema = z.strictObject({
   action: piiFields.action.optional(),
   entity_actions: piiFields.entity_actions.optional(),
   secrets: piiFields.secrets.optional(),
+  scan_output: piiFields.scan_output.optional(),
   score_threshold: piiFields.score_threshold.optional(),
   mask: z
     .strictObject({

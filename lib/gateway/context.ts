@@ -5,6 +5,7 @@ import type { ChunkStream, ProviderId, ProviderTarget } from "@/lib/providers/ty
 import type { CachedAnswer } from "@/lib/cache/cached-answer";
 import type { PiiFinding } from "@/lib/pii/scanner";
 import type { TokenMap } from "@/lib/pii/token-map";
+import type { OutputScan } from "@/lib/pii/output-scan";
 import type { CachePolicy } from "@/lib/cache/cache-policy";
 import type { PiiPolicyRef } from "@/lib/pii/policy-resolution";
 import { newRequestId } from "@/lib/http/request-id";
@@ -100,7 +101,7 @@ export interface GatewayContext {
   cache?: CacheState;
   cacheStatus?: CacheStatus;
   /** What the PII scan found and did (audit after the response), and placeholders to restore. */
-  pii?: { findings: PiiFinding[]; tokens?: TokenMap; policy: string };
+  pii?: { findings: PiiFinding[]; tokens?: TokenMap; policy: string; /** Set when scan_output is on. */ output?: OutputScan };
   responseHeaders: Record<string, string>;
   /** Set by finishRequest: post-response work runs once, whatever path ends the request. */
   finished?: boolean;

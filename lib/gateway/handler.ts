@@ -11,6 +11,7 @@ import { chunksForHit, completionForHit, completionFromChunks } from "@/lib/cach
 import type { ChatCompletion, ChatCompletionChunk } from "./openai-contract";
 import type { ChunkStream } from "@/lib/providers/types";
 import { restoreCompletion, restoreStream } from "@/lib/pii/restore-response";
+import { scanCompletion, scanStream } from "@/lib/pii/output-scan";
 
 function baseHeaders(ctx: GatewayContext): Record<string, string> {
   const h: Record<string, string> = { "x-helix-request-id": ctx.requestId, ...ctx.responseHeaders };
@@ -30,13 +31,25 @@ function fromArray(chunks: ChatCompletionChunk[]): ChunkStream {
 }
 
 function sse(ctx: GatewayContext, stream: ChunkStream, includeUsage: boolean, collect: boolean): Response {
-  // Tokenized PII is restored on the way out; the cache gets the chunks as the upstream sent them.
+  // Output scanning (scan_output) first, then tokenized PII is restored on the way out; the cache
+  // gets the chunks as the upstream sent them, the log the scanned placeholder version.
   const tokens = ctx.pii?.tokens;
+  const scan = ctx.pii?.output;
   const storePrompts = ctx.config.helix_settings.general.store_prompts;
-  const originals: ChatCompletionChunk[] | undefined = collect && tokens ? [] : undefined;
-  const logOriginal: ChatCompletionChunk[] | undefined = tokens && storePrompts ? (originals ?? []) : undefined;
-  const keep = originals ?? logOriginal;
-  const out = tokens ? restoreStream(stream, tokens, keep ? (c) => keep.push(c) : undefined) : stream;
+  const originals: ChatCompletionChunk[] | undefined = collect && (tokens || scan) ? [] : undefined;
+  const logged: ChatCompletionChunk[] | undefined = tokens && storePrompts ? [] : undefined;
+  let out = stream;
+  if (scan) out = scanStream(out, scan, originals ? (c) => originals.push(c) : undefined);
+  if (tokens) {
+    const keepOriginal = scan ? undefined : originals;
+    out =
+      keepOriginal || logged
+        ? restoreStream(out, tokens, (c) => {
+            keepOriginal?.push(c);
+            logged?.push(c);
+          })
+        : restoreStream(out, tokens);
+  }
   const body = sseBody(
     ctx,
     out,
@@ -45,12 +58,13 @@ function sse(ctx: GatewayContext, stream: ChunkStream, includeUsage: boolean, co
       const error = outcome.error === undefined ? undefined : toHelixError(outcome.error);
       if (error) logger().warn({ requestId: ctx.requestId, err: error.message }, "stream ended with an error");
       // With tokenized PII, the log keeps the answer as the provider wrote it (placeholders).
-      if (tokens && logOriginal) ctx.responseBody = { content: logOriginal.map((c) => c.choices.map((x) => x.delta.content ?? "").join("")).join("") };
+      if (logged) ctx.responseBody = { content: logged.map((c) => c.choices.map((x) => x.delta.content ?? "").join("")).join("") };
       const chunks = originals ?? outcome.chunks;
       const completion = chunks && !error && !outcome.clientDisconnected ? completionFromChunks(chunks) : undefined;
       finishRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected, completion });
     },
-    { collect: collect && !tokens, keepText: storePrompts && !tokens },
+    // Without tokens the client's text is what is logged (scanned, when scan_output is on).
+    { collect: collect && !originals, keepText: storePrompts && !tokens },
   );
   return new Response(body, {
     status: 200,
@@ -70,9 +84,16 @@ function json(ctx: GatewayContext, body: unknown): Response {
   });
 }
 
-/** What the client receives: placeholders of tokenized PII replaced by the original values. */
-function forClient(ctx: GatewayContext, completion: ChatCompletion): ChatCompletion {
-  return ctx.pii?.tokens ? restoreCompletion(completion, ctx.pii.tokens) : completion;
+/**
+ * What the client receives: the answer scanned by the output policy (scan_output), then the
+ * placeholders of tokenized PII replaced by the original values; and what the log may keep (the
+ * scanned placeholder version). The types found in the answer go in x-helix-pii-output.
+ */
+function forClient(ctx: GatewayContext, completion: ChatCompletion): { client: ChatCompletion; logged: ChatCompletion } {
+  const scan = ctx.pii?.output;
+  const logged = scan ? scanCompletion(completion, scan) : completion;
+  if (scan && scan.types.size > 0) ctx.responseHeaders["x-helix-pii-output"] = [...scan.types].sort().join(",");
+  return { client: ctx.pii?.tokens ? restoreCompletion(logged, ctx.pii.tokens) : logged, logged };
 }
 
 function respond(ctx: GatewayContext, result: GatewayResult): Response {
@@ -80,9 +101,10 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
   switch (result.kind) {
     case "chat":
       ctx.usage = result.completion.usage;
-      if (storePrompts) ctx.responseBody = result.completion.choices.map((c) => c.message);
       {
-        const response = json(ctx, forClient(ctx, result.completion));
+        const { client, logged } = forClient(ctx, result.completion);
+        if (storePrompts) ctx.responseBody = logged.choices.map((c) => c.message);
+        const response = json(ctx, client);
         afterResponse(() => finishRequest(ctx, { status: 200, completion: result.completion }));
         return response;
       }
@@ -101,8 +123,9 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
       }
       const completion = completionForHit(result.answer);
       ctx.usage = completion.usage;
-      if (storePrompts) ctx.responseBody = completion.choices.map((c) => c.message);
-      const response = json(ctx, forClient(ctx, completion));
+      const { client, logged } = forClient(ctx, completion);
+      if (storePrompts) ctx.responseBody = logged.choices.map((c) => c.message);
+      const response = json(ctx, client);
       afterResponse(() => finishRequest(ctx, { status: 200 }));
       return response;
     }

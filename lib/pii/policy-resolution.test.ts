@@ -99,6 +99,11 @@ describe("PII policy resolution", () => {
     expect(off).toMatchObject({ name: "key:key-1", settings: { enabled: false } });
   });
 
+  it("scan_output is overridable like enabled: a team turns output scanning on", () => {
+    expect(mergePiiPolicies(config(), [ref("team", { scan_output: true })]).settings.scan_output).toBe(true);
+    expect(mergePiiPolicies(config({ scan_output: true }), [ref("key", { scan_output: false })]).settings.scan_output).toBe(false);
+  });
+
   it("a stored policy that fails validation throws (the stage then fails closed)", () => {
     expect(() => mergePiiPolicies(config(), [ref("team", { action: "shred" } as never)])).toThrow(/team:team-1 is invalid/);
   });

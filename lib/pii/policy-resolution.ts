@@ -2,7 +2,7 @@
 // policies of the caller's organisation, team, user and key, in that order (most specific wins).
 //
 // Merge rule, field by field:
-//   - enabled, action, secrets, score_threshold: the most specific policy that sets one wins;
+//   - enabled, action, secrets, scan_output, score_threshold: the most specific policy that sets one wins;
 //   - mask: per sub-field (masking_char, chars_to_mask, from_end);
 //   - entity_actions, deny_list: merged by entity type (the most specific setting per type wins);
 //   - entities, allow_list, custom_recognizers: replaced as a whole (lists do not merge: a team
@@ -76,7 +76,7 @@ export function mergePiiPolicies(base: PiiSettings, policies: readonly PiiPolicy
     if (!parsed.success) throw new Error(`stored PII policy ${policyName(p.scope, p.scopeId)} is invalid: ${parsed.error.issues[0]?.message}`);
     const s = parsed.data;
     let contributed = false;
-    const set = <K extends "enabled" | "action" | "secrets" | "score_threshold" | "entities" | "allow_list" | "custom_recognizers">(k: K) => {
+    const set = <K extends "enabled" | "action" | "secrets" | "scan_output" | "score_threshold" | "entities" | "allow_list" | "custom_recognizers">(k: K) => {
       if (s[k] !== undefined) {
         (out as Record<K, unknown>)[k] = s[k];
         contributed = true;
@@ -85,6 +85,7 @@ export function mergePiiPolicies(base: PiiSettings, policies: readonly PiiPolicy
     set("enabled");
     set("action");
     set("secrets");
+    set("scan_output");
     set("score_threshold");
     set("entities");
     set("allow_list");

@@ -2,7 +2,7 @@
 // applied to every text slot of a request, with the configured action per entity type.
 import "server-only";
 import type { HelixSettings } from "@/lib/config/schema";
-import { anonymize, type AnonymizePolicy, type EntityOperator } from "./anonymizer";
+import { anonymize, type AnonymizePolicy, type AnonymizeResult, type EntityOperator } from "./anonymizer";
 import { buildCustomRecognizers, buildDenyListRecognizers } from "./custom";
 import { createAnalyzer, type Analyzer } from "./engine";
 import { defaultRecognizers } from "./recognizers";
@@ -10,6 +10,7 @@ import { createNlpRecognizer } from "./recognizers/nlp/nlp-recognizer";
 import { SECRET_ENTITY_TYPES, secretRecognizers } from "./recognizers/secrets";
 import type { TextSlot } from "./request-text";
 import { TokenMap } from "./token-map";
+import type { RecognizerResult } from "./types";
 
 export type PiiSettings = HelixSettings["pii_protection"];
 
@@ -72,6 +73,40 @@ function prepare(cfg: PiiSettings): Prepared {
   p = { analyzer, entities, policy };
   prepared.set(cfg, p);
   return p;
+}
+
+/** Analysis and anonymization kept apart, for the answer scanner (it cuts a stream into parts). */
+export interface TextScanner {
+  analyze(text: string): RecognizerResult[];
+  apply(text: string, results: readonly RecognizerResult[]): AnonymizeResult;
+}
+
+const outputPolicies = new WeakMap<PiiSettings, AnonymizePolicy>();
+
+/**
+ * The policy applied to the model's answer: the same analyzer and actions, except that
+ * `tokenize` and `block` redact (a new placeholder could never be restored by the client, and an
+ * answer already paid for is cleaned rather than thrown away).
+ */
+export function outputTextScanner(cfg: PiiSettings, hashKey: string): TextScanner {
+  const { analyzer, entities, policy } = prepare(cfg);
+  let out = outputPolicies.get(cfg);
+  if (!out) {
+    const onOutput = (op: AnonymizePolicy["defaultAction"]): AnonymizePolicy["defaultAction"] => {
+      const action = typeof op === "string" ? op : op?.action;
+      return action === "tokenize" || action === "block" ? { action: "redact" } : op;
+    };
+    out = {
+      entities: Object.fromEntries(Object.entries(policy.entities).map(([e, op]) => [e, onOutput(op)!])),
+      defaultAction: onOutput(policy.defaultAction),
+    };
+    outputPolicies.set(cfg, out);
+  }
+  const pol = out;
+  return {
+    analyze: (text) => (text === "" ? [] : analyzer.analyze(text, { entities, scoreThreshold: cfg.score_threshold, allowList: cfg.allow_list })),
+    apply: (text, results) => anonymize(text, results, pol, { hashKey }),
+  };
 }
 
 /** Builds the analyzer now (start-up), so the first request does not pay for it. */

@@ -34,7 +34,7 @@ export function buildAnswer(view: ChatView, d: Directives, seq: number, toolIdPr
 
   if (view.tools.length > 0 && view.lastIsUser && view.toolChoice.type !== "none") {
     const name = view.toolChoice.type === "named" ? view.toolChoice.name : view.tools[0];
-    const input = { query: d.cleanText };
+    const input = { query: d.answer ?? d.cleanText };
     const args = JSON.stringify(input);
     return {
       kind: "tool",
@@ -49,6 +49,7 @@ export function buildAnswer(view: ChatView, d: Directives, seq: number, toolIdPr
 
   let text: string;
   if (view.toolResult !== null) text = `${prefix}Tool result: ${view.toolResult}`;
+  else if (d.answer !== undefined) text = d.answer;
   else {
     const base = d.words ? wordsText(d.words) : d.cleanText;
     // [[words:N]] is exactly N words (no prefix) so length tests can count on it.

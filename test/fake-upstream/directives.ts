@@ -15,12 +15,17 @@ export interface Directives {
   killAfter?: number;
   stallAfter?: number;
   noDone: boolean;
+  /**
+   * [[answer-b64:<base64>]]: the answer's text (or tool-call query) is exactly this, decoded —
+   * base64 so that a value the gateway would scan out of the prompt reaches the answer.
+   */
+  answer?: string;
   /** The user text with directives removed, trimmed. */
   cleanText: string;
 }
 
 // Leading whitespace goes with the directive so "a [[delay:1]] b" cleans to "a b".
-const DIRECTIVE = /\s*\[\[\s*([a-z-]+)\s*(?::([^\]]*))?\]\]/gi;
+const DIRECTIVE = /\s*\[\[\s*([a-z0-9-]+)\s*(?::([^\]]*))?\]\]/gi;
 
 export function parseDirectives(text: string): Directives {
   // Fast path: benchmarks send plain prompts.
@@ -67,6 +72,9 @@ export function parseDirectives(text: string): Directives {
         break;
       case "stall-after":
         if (n >= 0) d.stallAfter = Math.floor(n);
+        break;
+      case "answer-b64":
+        if (first) d.answer = Buffer.from(first, "base64").toString("utf8");
         break;
       case "no-done":
         d.noDone = true;

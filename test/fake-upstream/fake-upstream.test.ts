@@ -592,6 +592,21 @@ describe("fault directives", () => {
     expect(fake.events).toEqual([expect.objectContaining({ type: "client-aborted", path: "/v1/chat/completions" })]);
   });
 
+  it("[[answer-b64:…]] answers with exactly the decoded text, plain, streamed and as tool arguments", async () => {
+    const text = "Write to jane@example.com today";
+    const d = `hi [[answer-b64:${Buffer.from(text).toString("base64")}]]`;
+    const plain = await openai.chat.completions.create({ model: "m", messages: [user(d)] });
+    expect(plain.choices[0].message.content).toBe(text);
+    const stream = await openai.chat.completions.create({ model: "m", stream: true, messages: [user(d)] });
+    let streamed = "";
+    for await (const c of stream) streamed += c.choices[0]?.delta.content ?? "";
+    expect(streamed).toBe(text);
+    const tool = await openai.chat.completions.create({ model: "m", messages: [user(d)], tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] });
+    const call = tool.choices[0].message.tool_calls![0];
+    if (call.type !== "function") throw new Error("expected a function call");
+    expect(JSON.parse(call.function.arguments)).toEqual({ query: text });
+  });
+
   it("removes directives from the echoed text", async () => {
     const res = await openai.chat.completions.create({ model: "m", messages: [user("hello [[delay:1]] world [[chunk-delay:1]]")] });
     expect(res.choices[0].message.content).toBe("Echo: hello world");

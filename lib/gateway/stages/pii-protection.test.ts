@@ -37,6 +37,19 @@ describe("piiProtection", () => {
     expect(ctx.pii?.findings).toEqual([expect.objectContaining({ entityType: "EMAIL_ADDRESS", count: 1, action: "redact", location: "messages" })]);
   });
 
+  it("scan_output: prepares the output scan, which adds its findings to the request's with location response", async () => {
+    const off = ctxWith("hello");
+    await piiProtection(off);
+    expect(off.pii?.output).toBeUndefined();
+    const ctx = ctxWith("write to jane.doe@example.com", { scan_output: true });
+    await piiProtection(ctx);
+    expect(ctx.pii?.output?.text("ask bob@example.org")).toBe("ask <EMAIL_ADDRESS>");
+    expect(ctx.pii?.findings.map((f) => [f.location, f.entityType])).toEqual([
+      ["messages", "EMAIL_ADDRESS"],
+      ["response", "EMAIL_ADDRESS"],
+    ]);
+  });
+
   it("fails closed: a scanner error blocks the request with a 503, and the request is not forwarded", async () => {
     const ctx = ctxWith("write to jane.doe@example.com");
     fail = true;

@@ -5,7 +5,8 @@ import { piiBlockedError } from "@/lib/pii/anonymizer";
 import { piiHashKey } from "@/lib/pii/hash-key";
 import { chatTextSlots, embeddingsTextSlots } from "@/lib/pii/request-text";
 import { effectivePiiPolicy } from "@/lib/pii/policy-resolution";
-import { scanSlots } from "@/lib/pii/scanner";
+import { outputTextScanner, scanSlots } from "@/lib/pii/scanner";
+import { OutputScan } from "@/lib/pii/output-scan";
 import type { GatewayContext } from "../context";
 
 /**
@@ -40,6 +41,8 @@ export async function piiProtection(ctx: GatewayContext): Promise<void> {
     throw scanFailed(ctx, err);
   }
   ctx.pii = { findings: result.findings, policy, ...(result.tokens ? { tokens: result.tokens } : {}) };
+  // The answer gets the same policy (lib/pii/output-scan.ts); the handler applies it on the way out.
+  if (cfg.scan_output && chat) ctx.pii.output = new OutputScan(outputTextScanner(cfg, piiHashKey()), ctx.pii.findings);
   const types = [...new Set(result.findings.map((f) => f.entityType))].sort();
   if (types.length > 0) ctx.responseHeaders["x-helix-pii"] = types.join(",");
   // The scanned copy replaces the original before anything can end the request, so nothing after
