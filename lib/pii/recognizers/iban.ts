@@ -2,10 +2,15 @@
 // with optional " " or "-"), score 0.5, and its fallback: when the whole match fails
 // validation, retry without the trailing groups ("DE89 3704 0044 0532 0130 00 2 days").
 // Validation (mod-97 check digits and the country's BBAN format) is ibantools' isValidIBAN.
+//
+// Difference from Presidio, on purpose: an IBAN typed all in lower case ("my iban is
+// gb42nawi…") is found too (Presidio's pattern is upper case only); the check digits and BBAN
+// format keep that as precise as the upper-case form. Mixed case ("Gb42NaWi…") is not an IBAN.
 import { electronicFormatIBAN, isValidIBAN } from "ibantools";
 import { PatternRecognizer } from "../pattern-recognizer";
 
 export function validateIban(match: string): boolean {
+  if (match !== match.toUpperCase() && match !== match.toLowerCase()) return false;
   const electronic = electronicFormatIBAN(match.replace(/[- ]/g, ""));
   return electronic !== null && isValidIBAN(electronic);
 }
@@ -22,10 +27,11 @@ export function ibanRecognizer(): PatternRecognizer {
       },
     ],
     context: ["iban", "bank", "transaction"],
-    // Presidio compiles this one without IGNORECASE: IBANs are written in capitals.
-    flags: "ms",
+    // Presidio compiles this one without IGNORECASE; we match either case (validateIban
+    // accepts all-upper or all-lower only).
+    flags: "msi",
     validate: validateIban,
-    prefilter: /[A-Z]{2}\d{2}/,
+    prefilter: /[A-Z]{2}\d{2}/i,
     candidateEnds: (m) => {
       const start = m.index;
       const g1 = m[1]?.length ?? 0;
