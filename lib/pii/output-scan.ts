@@ -13,6 +13,7 @@
 // seen whole before any of it goes out. A run without whitespace longer than OUTPUT_MAX_HOLD is
 // released in pieces (the buffer stays bounded). The rest is released before the choice's finish.
 import "server-only";
+import { transformChunks } from "./stream-transform";
 import type { ChatCompletion, ChatCompletionChunk } from "@/lib/gateway/openai-contract";
 import type { ChunkStream } from "@/lib/providers/types";
 import type { AnonymizedItem } from "./anonymizer";
@@ -151,59 +152,5 @@ export function createStreamScanner(scan: OutputScan, opts: { lookbehind?: numbe
  * chunk as the upstream sent it (the cache keeps the unscanned answer).
  */
 export function scanStream(stream: ChunkStream, scan: OutputScan, onOriginal?: (chunk: ChatCompletionChunk) => void): ChunkStream {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const content = new Map<number, StreamScanner>();
-      const args = new Map<string, StreamScanner>();
-      const forContent = (i: number) => content.get(i) ?? content.set(i, createStreamScanner(scan)).get(i)!;
-      const forArgs = (i: number, t: number) => {
-        const k = `${i}:${t}`;
-        return args.get(k) ?? args.set(k, createStreamScanner(scan)).get(k)!;
-      };
-      let last: ChatCompletionChunk | undefined;
-      for await (const chunk of stream) {
-        onOriginal?.(chunk);
-        last = chunk;
-        yield {
-          ...chunk,
-          choices: chunk.choices.map((c) => {
-            const delta = { ...c.delta };
-            if (typeof delta.content === "string") delta.content = forContent(c.index).push(delta.content);
-            if (delta.tool_calls) {
-              delta.tool_calls = delta.tool_calls.map((t) =>
-                t.function?.arguments ? { ...t, function: { ...t.function, arguments: forArgs(c.index, t.index).push(t.function.arguments) } } : t,
-              );
-            }
-            if (c.finish_reason) {
-              const rest = content.get(c.index)?.flush() ?? "";
-              if (rest) delta.content = (delta.content ?? "") + rest;
-              content.delete(c.index);
-              for (const [k, r] of args) {
-                const [choice, tool] = k.split(":").map(Number);
-                if (choice !== c.index) continue;
-                const tail = r.flush();
-                args.delete(k);
-                if (tail) delta.tool_calls = [...(delta.tool_calls ?? []), { index: tool, function: { arguments: tail } }];
-              }
-            }
-            return { ...c, delta };
-          }),
-        };
-      }
-      // A stream that ended without finish chunks: release what is left in one last chunk.
-      const tail = [...content.entries()].map(([index, r]) => ({ index, text: r.flush() })).filter((t) => t.text !== "");
-      const argTails = [...args.entries()].map(([k, r]) => ({ k, text: r.flush() })).filter((t) => t.text !== "");
-      if (last && (tail.length > 0 || argTails.length > 0)) {
-        const choices = new Map<number, ChatCompletionChunk["choices"][number]>();
-        const choice = (index: number) => choices.get(index) ?? choices.set(index, { index, delta: {}, finish_reason: null }).get(index)!;
-        for (const t of tail) choice(t.index).delta.content = t.text;
-        for (const t of argTails) {
-          const [index, tool] = t.k.split(":").map(Number);
-          const c = choice(index);
-          c.delta.tool_calls = [...(c.delta.tool_calls ?? []), { index: tool, function: { arguments: t.text } }];
-        }
-        yield { ...last, choices: [...choices.values()], usage: undefined };
-      }
-    },
-  };
+  return transformChunks(stream, { content: () => createStreamScanner(scan), args: () => createStreamScanner(scan) }, onOriginal);
 }
