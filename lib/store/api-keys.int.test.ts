@@ -1,35 +1,26 @@
 // Two gateway instances on one PostgreSQL and one Redis: a revoked key stops working on both at once.
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_REDIS_URL } from "@/test/support/services";
 import { ApiKeyStore, generateApiKey, hashKey, keyCacheKey } from "./api-keys";
-import { openDb, type DbHandle } from "./db";
+import type { DbHandle } from "./db";
 import { RedisKv } from "./kv-redis";
-import { createTestDatabase, REPO_MIGRATIONS_DIR } from "./test-support";
+import { twoInstances, type TwoInstances } from "./test-support";
 
-const prefix = `helix-test:${randomBytes(6).toString("hex")}:`;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let env: TwoInstances;
 let dbA: DbHandle;
 let dbB: DbHandle;
-const kvA = new RedisKv({ url: TEST_REDIS_URL, keyPrefix: prefix });
-const kvB = new RedisKv({ url: TEST_REDIS_URL, keyPrefix: prefix });
+let kvA: RedisKv;
+let kvB: RedisKv;
 let a: ApiKeyStore;
 let b: ApiKeyStore;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  [dbA, dbB] = await Promise.all([
-    openDb({ databaseUrl: database.url, migrationsDir: REPO_MIGRATIONS_DIR }),
-    openDb({ databaseUrl: database.url, migrationsDir: REPO_MIGRATIONS_DIR }),
-  ]);
+  env = await twoInstances();
+  ({ dbA, dbB, kvA, kvB } = env);
   a = new ApiKeyStore({ db: async () => dbA.prisma, kv: () => kvA });
   b = new ApiKeyStore({ db: async () => dbB.prisma, kv: () => kvB });
 });
 afterAll(async () => {
-  const keys = await kvA.client.keys(`${prefix}*`);
-  if (keys.length) await kvA.client.del(...keys.map((k) => k.slice(prefix.length)));
-  await Promise.all([kvA.close(), kvB.close(), dbA?.close(), dbB?.close()]);
-  await database?.drop();
+  await env?.close();
 });
 
 describe("api keys across instances (Postgres + Redis)", () => {

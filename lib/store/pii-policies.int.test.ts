@@ -1,22 +1,19 @@
 // Two gateway instances on one PostgreSQL and one Redis: a team's PII policy changed through one
 // is what the other applies on the team's keys' very next request (inside the 60 s key cache).
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_REDIS_URL } from "@/test/support/services";
 import { parseConfigObject } from "@/lib/config/parse";
 import { effectivePiiPolicy } from "@/lib/pii/policy-resolution";
 import { ApiKeyStore, hashKey, keyCacheKey } from "./api-keys";
-import { openDb, type DbHandle } from "./db";
-import { RedisKv } from "./kv-redis";
+import type { DbHandle } from "./db";
+import type { RedisKv } from "./kv-redis";
 import { PiiPolicyStore } from "./pii-policies";
-import { createTestDatabase, REPO_MIGRATIONS_DIR } from "./test-support";
+import { twoInstances, type TwoInstances } from "./test-support";
 
-const prefix = `helix-test:${randomBytes(6).toString("hex")}:`;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let env: TwoInstances;
 let dbA: DbHandle;
 let dbB: DbHandle;
-const kvA = new RedisKv({ url: TEST_REDIS_URL, keyPrefix: prefix });
-const kvB = new RedisKv({ url: TEST_REDIS_URL, keyPrefix: prefix });
+let kvA: RedisKv;
+let kvB: RedisKv;
 let keysA: ApiKeyStore;
 let policiesB: PiiPolicyStore;
 
@@ -25,19 +22,13 @@ if (!parsed.ok) throw new Error("config");
 const base = parsed.config.helix_settings.pii_protection;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  [dbA, dbB] = await Promise.all([
-    openDb({ databaseUrl: database.url, migrationsDir: REPO_MIGRATIONS_DIR }),
-    openDb({ databaseUrl: database.url, migrationsDir: REPO_MIGRATIONS_DIR }),
-  ]);
+  env = await twoInstances();
+  ({ dbA, dbB, kvA, kvB } = env);
   keysA = new ApiKeyStore({ db: async () => dbA.prisma, kv: () => kvA });
   policiesB = new PiiPolicyStore({ db: async () => dbB.prisma, kv: () => kvB });
 });
 afterAll(async () => {
-  const keys = await kvA.client.keys(`${prefix}*`);
-  if (keys.length) await kvA.client.del(...keys.map((k) => k.slice(prefix.length)));
-  await Promise.all([kvA.close(), kvB.close(), dbA?.close(), dbB?.close()]);
-  await database?.drop();
+  await env?.close();
 });
 
 /** What instance A would apply to the key's next request. */

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { TEST_DATABASE_URL } from "@/test/support/services";
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from "@/test/support/services";
+import { openDb, type DbHandle } from "./db";
+import { RedisKv } from "./kv-redis";
 
 export function tempDir(prefix = "helix-store-"): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
@@ -32,3 +34,37 @@ export async function createTestDatabase(baseUrl = TEST_DATABASE_URL): Promise<{
 
 /** The repository's migrations directory. */
 export const REPO_MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
+
+export interface TwoInstances {
+  /** Two independent connections to one fresh database, as two gateway instances would have. */
+  dbA: DbHandle;
+  dbB: DbHandle;
+  /** Two Redis clients under one random key prefix (shared state, isolated from other tests). */
+  kvA: RedisKv;
+  kvB: RedisKv;
+  close: () => Promise<void>;
+}
+
+/** The setup of the "two instances on one PostgreSQL and one Redis" integration tests. */
+export async function twoInstances(redisUrl = TEST_REDIS_URL): Promise<TwoInstances> {
+  const prefix = `helix-test:${randomBytes(6).toString("hex")}:`;
+  const database = await createTestDatabase();
+  const kvA = new RedisKv({ url: redisUrl, keyPrefix: prefix });
+  const kvB = new RedisKv({ url: redisUrl, keyPrefix: prefix });
+  const [dbA, dbB] = await Promise.all([
+    openDb({ databaseUrl: database.url, migrationsDir: REPO_MIGRATIONS_DIR }),
+    openDb({ databaseUrl: database.url, migrationsDir: REPO_MIGRATIONS_DIR }),
+  ]);
+  return {
+    dbA,
+    dbB,
+    kvA,
+    kvB,
+    close: async () => {
+      const keys = await kvA.client.keys(`${prefix}*`);
+      if (keys.length) await kvA.client.del(...keys.map((k) => k.slice(prefix.length)));
+      await Promise.all([kvA.close(), kvB.close(), dbA.close(), dbB.close()]);
+      await database.drop();
+    },
+  };
+}
