@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { test, expect } from "@playwright/test";
 import OpenAI from "openai";
 import { freePort, startHelix, type HelixServer } from "./support/helix-server";
+import { adminRequest } from "./support/admin";
 import { startFakeUpstream, upstreamEnv, writeConfig, type FakeUpstream } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 
@@ -63,14 +64,8 @@ test.afterAll(async () => {
   await db?.drop();
 });
 
-async function admin(server: HelixServer, method: string, path: string, body?: unknown, key = MASTER) {
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin responses are checked field by field below
-  return { status: r.status, json: (await r.json()) as Record<string, any> };
+function admin(server: HelixServer, method: string, path: string, body?: unknown, key = MASTER) {
+  return adminRequest(server.url, key, method, path, body);
 }
 
 async function createKeyWithId(team: string, cache?: { enabled?: boolean | null; similarity_threshold?: number | null }) {

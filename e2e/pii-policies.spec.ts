@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { test, expect } from "@playwright/test";
 import OpenAI from "openai";
 import { startHelix, type HelixServer } from "./support/helix-server";
+import { adminRequest } from "./support/admin";
 import { startFakeUpstream, upstreamEnv, writeConfig, type FakeUpstream } from "./support/fixtures";
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from "./support/databases";
 
@@ -26,14 +27,8 @@ let red2: { id: string; key: string };
 let blue: { id: string; key: string };
 let redTeamId: string;
 
-async function admin(method: string, path: string, body?: unknown, server = a) {
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin responses are checked field by field below
-  return { status: r.status, json: (await r.json()) as Record<string, any> };
+function admin(method: string, path: string, body?: unknown, server = a) {
+  return adminRequest(server.url, MASTER, method, path, body);
 }
 
 async function createKey(name: string, team: string) {
