@@ -134,16 +134,4 @@ describe("guardVeto options and features", () => {
     expect(analysePrompt("toString constructor hasOwnProperty").numbers).toEqual([]);
   });
 
-  it("is fast: well under 0.2 ms per pair once prompts are analysed, and under 1 ms cold", () => {
-    const pairs = VETOES.concat(PASSES.map(([a, b]) => [a, b, "numbers"]));
-    const cold = pairs.map(([a, b], i) => [`${a} #${i}`, `${b} #${i}`] as const);
-    let t0 = performance.now();
-    for (const [a, b] of cold) guardVeto(a, b);
-    const coldMs = (performance.now() - t0) / cold.length;
-    t0 = performance.now();
-    for (let i = 0; i < 20; i++) for (const [a, b] of pairs) guardVeto(a, b);
-    const warmMs = (performance.now() - t0) / (20 * pairs.length);
-    expect(warmMs).toBeLessThan(0.2);
-    expect(coldMs).toBeLessThan(1);
-  });
 });

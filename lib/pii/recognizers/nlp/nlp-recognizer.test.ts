@@ -166,27 +166,3 @@ describe("recognizer contract", () => {
   });
 });
 
-describe("speed", () => {
-  it("scans a 1 KB prompt in well under a millisecond (p50) with a bounded p99", () => {
-    const base =
-      "Hi, my name is Katrine Jensen and I moved here from Denmark in 2019. Please update my address to 1668 Glyn St, Kenosha, WI 53140. " +
-      "My colleague Dr. Faina Yefremova (she is Russian) will call on Tuesday. The Exversion Orchestra was founded in 1977 and serves Southern Tunisia. ";
-    const text = base.repeat(Math.ceil(1024 / base.length)).slice(0, 1024);
-    for (let i = 0; i < 50; i++) recognizer.analyze({ text, entities: ALL });
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const t0 = performance.now();
-      recognizer.analyze({ text, entities: ALL });
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const p50 = times[150];
-    const p99 = times[Math.floor(times.length * 0.99)];
-    // Measured on the 2-core machine: ~0.11 ms p50; p99 ~0.6 ms in a plain Node process and
-    // 2-4 ms inside a vitest worker, where garbage collection of the test runner's own heap
-    // lands in a few samples. The bounds catch a regression (a quadratic rule, a backtracking
-    // regex) without failing on that noise.
-    expect(p50).toBeLessThan(1);
-    expect(p99).toBeLessThan(10);
-  });
-});
