@@ -116,6 +116,22 @@ export class RateLimitError extends HelixError {
 }
 
 /**
+ * 429 budget_exceeded: a hard budget of the key, user, end user, team, organisation or the
+ * gateway is spent. The message names the scope, limit, spend and reset time; retry-after points
+ * at the reset (clients that honour it wait for the new period rather than hammering).
+ */
+export class BudgetExceededError extends HelixError {
+  constructor(message: string, opts: HelixErrorOptions & { resetAt: Date; now?: number }) {
+    const seconds = Math.max(1, Math.ceil((opts.resetAt.getTime() - (opts.now ?? Date.now())) / 1000));
+    super(429, "budget_exceeded", message, {
+      code: "budget_exceeded",
+      ...opts,
+      headers: { "retry-after": String(seconds), "x-helix-budget-reset": opts.resetAt.toISOString(), ...(opts.headers ?? {}) },
+    });
+  }
+}
+
+/**
  * An upstream answered with an error. 4xx are passed through with the provider's own message so
  * the caller can fix the request; 5xx and 429 that survive retries keep their status.
  */

@@ -22,6 +22,7 @@ helix_settings:
     retry_backoff_max_ms: 1000
     max_retry_after_ms: 5000
     timeouts: {connect_ms: 1000, first_byte_ms: 2000, stream_idle_ms: 3000}
+    model_aliases: {fast: gpt-4o-mini}
   cache: {enabled: false, ttl: 30, scope: global, max_memory_bytes: 1000, max_entry_bytes: 100}
   semantic_cache:
     enabled: false
@@ -46,7 +47,20 @@ helix_settings:
     custom_recognizers: [{name: emp, pattern: "EMP-\\\\d{6}", entity_type: EMPLOYEE_ID, confidence_level: 0.9}]
     allow_list: [help@example.com]
     deny_list: {PERSON: [Voldemort]}
-  cost_optimization: {enabled: false, model_swapping: false, budget_alerts: false}
+  cost_optimization:
+    enabled: false
+    model_swapping: false
+    budget_alerts: false
+    reserve_output_tokens: 256
+    alert_thresholds: [75, 100]
+    alert_webhooks: [{url: "https://hooks.example.com/x", format: slack, headers: {Authorization: Bearer t}}]
+    global_budget: {max_budget_usd: 100, period: days, period_days: 14, timezone: Europe/Paris}
+    end_user_budget: {max_budget_usd: 1.5, period: daily, soft: true, alert_thresholds: [90]}
+    prices: {"openai-compatible/llama3": {input_per_mtok: 0.1, output_per_mtok: 0.2}}
+    rules:
+      - rule_name: small
+        conditions: {model: ["gpt-4o", "gpt-4.1*"], max_tokens: "<= 256", budget_used_pct: {gte: 80}, stream: false}
+        action: {model: gpt-4o-mini, reason: cheap}
   dashboard: {enabled: false, port: 9000, refresh_interval: 30}
 model_list:
   - model_name: gpt-4o
@@ -71,6 +85,7 @@ describe("parseConfig", () => {
         retry_backoff_max_ms: 1000,
         max_retry_after_ms: 5000,
         timeouts: { connect_ms: 1000, first_byte_ms: 2000, stream_idle_ms: 3000 },
+        model_aliases: { fast: "gpt-4o-mini" },
       },
       cache: { enabled: false, ttl: 30, scope: "global", max_memory_bytes: 1000, max_entry_bytes: 100 },
       semantic_cache: {
@@ -98,7 +113,24 @@ describe("parseConfig", () => {
         allow_list: ["help@example.com"],
         deny_list: { PERSON: ["Voldemort"] },
       },
-      cost_optimization: { enabled: false, model_swapping: false, budget_alerts: false },
+      cost_optimization: {
+        enabled: false,
+        model_swapping: false,
+        budget_alerts: false,
+        reserve_output_tokens: 256,
+        alert_thresholds: [75, 100],
+        alert_webhooks: [{ url: "https://hooks.example.com/x", format: "slack", headers: { Authorization: "Bearer t" } }],
+        global_budget: { max_budget_usd: 100, period: "days", period_days: 14, timezone: "Europe/Paris", soft: false },
+        end_user_budget: { max_budget_usd: 1.5, period: "daily", timezone: "UTC", soft: true, alert_thresholds: [90] },
+        prices: { "openai-compatible/llama3": { input_per_mtok: 0.1, output_per_mtok: 0.2, per_request_usd: 0 } },
+        rules: [
+          {
+            rule_name: "small",
+            conditions: { model: ["gpt-4o", "gpt-4.1*"], max_tokens: { lte: 256 }, budget_used_pct: { gte: 80 }, stream: false },
+            action: { model: "gpt-4o-mini", reason: "cheap" },
+          },
+        ],
+      },
       dashboard: { enabled: false, port: 9000, refresh_interval: 30 },
     });
     expect(cfg.model_list).toEqual([
@@ -126,6 +158,7 @@ describe("parseConfig", () => {
           retry_backoff_max_ms: 8000,
           max_retry_after_ms: 30_000,
           timeouts: { connect_ms: 10_000, first_byte_ms: 600_000, stream_idle_ms: 120_000 },
+          model_aliases: {},
         },
         cache: { enabled: true, ttl: 2_592_000, scope: "tenant", max_memory_bytes: 268_435_456, max_entry_bytes: 1_048_576 },
         semantic_cache: {
@@ -153,7 +186,16 @@ describe("parseConfig", () => {
           allow_list: [],
           deny_list: {},
         },
-        cost_optimization: { enabled: true, model_swapping: true, budget_alerts: true },
+        cost_optimization: {
+          enabled: true,
+          model_swapping: true,
+          budget_alerts: true,
+          reserve_output_tokens: 1024,
+          alert_thresholds: [50, 80, 100],
+          alert_webhooks: [],
+          prices: {},
+          rules: [],
+        },
         dashboard: { enabled: true, port: 8501, refresh_interval: 5 },
       },
       model_list: [],

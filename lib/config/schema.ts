@@ -6,6 +6,7 @@
 // commented line in config/helix.example.yaml; the example test fails until both exist.
 import { z } from "zod";
 import { allowListSchema, customRecognizersSchema, denyListSchema } from "@/lib/pii/custom-schema";
+import { BudgetSpecSchema, DEFAULT_ALERT_THRESHOLDS, ModelPriceSchema, SwapRuleSchema, WebhookSchema } from "@/lib/cost/cost-schema";
 
 export const PROVIDER_IDS = ["openai", "anthropic", "gemini", "groq", "openai-compatible"] as const;
 export const PII_ACTIONS = ["redact", "mask", "hash", "tokenize", "block", "allow"] as const;
@@ -43,6 +44,8 @@ const GatewaySchema = section({
   retry_backoff_max_ms: int(0).default(8_000),
   max_retry_after_ms: int(0).default(30_000),
   timeouts: TimeoutsSchema,
+  /** Other names for models: {alias: model_name or provider/model}. */
+  model_aliases: z.record(z.string().trim().min(1), z.string().trim().min(1)).default({}),
 }).refine((g) => g.retry_backoff_max_ms >= g.retry_backoff_ms, {
   path: ["retry_backoff_max_ms"],
   message: "must be at least retry_backoff_ms",
@@ -166,9 +169,23 @@ export const PiiPolicySchema = z.strictObject({
 export type PiiPolicySettings = z.output<typeof PiiPolicySchema>;
 
 const CostOptimizationSchema = section({
+  /** Enforce budgets and apply model-swap rules (cost is recorded either way). */
   enabled: z.boolean().default(true),
   model_swapping: z.boolean().default(true),
   budget_alerts: z.boolean().default(true),
+  /** Output tokens reserved against budgets when a request sets no max_tokens. */
+  reserve_output_tokens: int(1).default(1_024),
+  /** Default alert thresholds (percent of a budget), once each per period. */
+  alert_thresholds: z.array(int(1, 1_000)).default(DEFAULT_ALERT_THRESHOLDS),
+  alert_webhooks: z.array(WebhookSchema).default([]),
+  /** One budget for all traffic. */
+  global_budget: BudgetSpecSchema.optional(),
+  /** A budget for each end user (the request's `user` field) that has none of its own. */
+  end_user_budget: BudgetSpecSchema.optional(),
+  /** Price overrides by model (upstream name, or provider/model), over the shipped catalog. */
+  prices: z.record(z.string().trim().min(1), ModelPriceSchema).default({}),
+  /** Model-swap rules, first match wins. */
+  rules: z.array(SwapRuleSchema).default([]),
 });
 
 const DashboardSchema = section({

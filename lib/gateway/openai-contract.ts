@@ -124,7 +124,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number; audio_tokens?: number } | null;
+  /** cache_creation_tokens: prompt tokens written to the provider's prompt cache (Anthropic bills them apart). */
+  prompt_tokens_details?: { cached_tokens?: number; audio_tokens?: number; cache_creation_tokens?: number } | null;
   completion_tokens_details?: { reasoning_tokens?: number; audio_tokens?: number } | null;
 }
 

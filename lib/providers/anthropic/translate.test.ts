@@ -233,7 +233,7 @@ describe("fromAnthropicResponse", () => {
       { id: "toolu_9", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } },
     ]);
     expect(out.choices[0].finish_reason).toBe("tool_calls");
-    expect(out.usage).toEqual({ prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, prompt_tokens_details: { cached_tokens: 100 } });
+    expect(out.usage).toEqual({ prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, prompt_tokens_details: { cached_tokens: 100, cache_creation_tokens: 20 } });
   });
 
   it("maps stop reasons", () => {
@@ -251,7 +251,7 @@ describe("fromAnthropicResponse", () => {
       prompt_tokens: 3,
       completion_tokens: 4,
       total_tokens: 7,
-      prompt_tokens_details: { cached_tokens: 0 },
+      prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: 0 },
     });
   });
 });
@@ -283,7 +283,7 @@ describe("translateAnthropicStream", () => {
     expect(finish.choices[0].finish_reason).toBe("stop");
     const last = chunks[chunks.length - 1];
     expect(last.choices).toEqual([]);
-    expect(last.usage).toEqual({ prompt_tokens: 16, completion_tokens: 7, total_tokens: 23, prompt_tokens_details: { cached_tokens: 4 } });
+    expect(last.usage).toEqual({ prompt_tokens: 16, completion_tokens: 7, total_tokens: 23, prompt_tokens_details: { cached_tokens: 4, cache_creation_tokens: 0 } });
   });
 
   it("tool_use blocks → tool_calls deltas indexed among tool calls", async () => {

@@ -284,7 +284,7 @@ export function mapUsage(u: AnthropicUsage): Usage {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cacheRead },
+    prompt_tokens_details: { cached_tokens: cacheRead, cache_creation_tokens: u.cache_creation_input_tokens ?? 0 },
   };
 }
 

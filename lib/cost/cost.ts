@@ -1,0 +1,96 @@
+// The one place a request's cost is computed (DESIGN: never recomputed elsewhere). Costs are
+// integer micro-USD: per-million-token prices times tokens are micro-USD already. A non-zero cost
+// is rounded up to the next micro-dollar, so a stream of tiny requests can never add up to $0.
+import "server-only";
+import type { HelixConfig } from "@/lib/config/schema";
+import type { ProviderId } from "@/lib/providers/types";
+import { logger } from "@/lib/observability/logger";
+import { catalogCostUsd } from "./catalog";
+import type { ModelPrice } from "./cost-schema";
+import { quotePrice, type PriceSource } from "./prices";
+import type { TokenUsage } from "./tokens";
+
+/** priced: from the provider's usage; estimated: Helix counted the tokens; unknown: no price; none: nothing billed. */
+export type CostStatus = "priced" | "estimated" | "unknown" | "none";
+
+export interface Cost {
+  /** null when the price is unknown (never a silent 0). */
+  micros: number | null;
+  status: CostStatus;
+  source?: PriceSource;
+}
+
+const roundUp = (x: number): number => (x <= 0 ? 0 : Math.ceil(x - 1e-9));
+
+/** Micro-USD of `usage` at a flat price (cached, cache-write and reasoning tokens at their rates). */
+export function microsAt(price: ModelPrice, usage: TokenUsage): number {
+  const cached = usage.cachedInput;
+  const written = usage.cacheWrite;
+  const plainInput = Math.max(0, usage.input - cached - written);
+  const reasoning = usage.reasoning;
+  const plainOutput = Math.max(0, usage.output - reasoning);
+  return roundUp(
+    plainInput * price.input_per_mtok +
+      cached * (price.cached_input_per_mtok ?? price.input_per_mtok) +
+      written * (price.cache_write_per_mtok ?? price.input_per_mtok) +
+      plainOutput * price.output_per_mtok +
+      reasoning * (price.reasoning_per_mtok ?? price.output_per_mtok) +
+      price.per_request_usd * 1e6,
+  );
+}
+
+const warned = new Set<string>();
+
+/** Logs an unpriced model once per process (every request is flagged in its log row anyway). */
+function flagUnknown(provider: ProviderId, model: string): void {
+  const key = `${provider}/${model}`;
+  if (warned.has(key) || warned.size > 1_000) return;
+  warned.add(key);
+  logger().warn(
+    { provider, model },
+    `no price for ${key}: its requests are recorded with cost "unknown"; add it under cost_optimization.prices or PUT /helix/prices`,
+  );
+}
+
+/**
+ * What `usage` on `model` at `provider` cost at time `at`. Catalog prices go through the catalog
+ * library (price tiers by prompt length, dated price changes); overrides are flat.
+ */
+export function costOf(provider: ProviderId, model: string, usage: TokenUsage | undefined, at: Date, config: HelixConfig, estimated = false): Cost {
+  if (!usage || usage.input + usage.output === 0) return { micros: 0, status: "none" };
+  const quote = quotePrice(provider, model, at, config);
+  if (!quote) {
+    flagUnknown(provider, model);
+    return { micros: null, status: "unknown" };
+  }
+  const status: CostStatus = estimated ? "estimated" : "priced";
+  if (quote.source === "catalog") {
+    const usd = catalogCostUsd(provider, model, usage, at);
+    if (usd !== null) return { micros: roundUp(usd * 1e6), status, source: "catalog" };
+  }
+  return { micros: microsAt(quote.price, usage), status, source: quote.source };
+}
+
+/** A reservation: prompt tokens plus the most the answer may produce, at the model's price. */
+export function estimateMicros(provider: ProviderId, model: string, promptTokens: number, maxOutputTokens: number, at: Date, config: HelixConfig): number | null {
+  const quote = quotePrice(provider, model, at, config);
+  if (!quote) return null;
+  return microsAt(quote.price, { input: promptTokens, output: maxOutputTokens, cachedInput: 0, cacheWrite: 0, reasoning: 0 });
+}
+
+/** Sums costs of several attempts: unknown if any billed attempt is unpriced, estimated if any was. */
+export function sumCosts(costs: readonly Cost[]): Cost {
+  const billed = costs.filter((c) => c.status !== "none");
+  if (billed.length === 0) return { micros: 0, status: "none" };
+  if (billed.some((c) => c.micros === null)) return { micros: null, status: "unknown" };
+  return {
+    micros: billed.reduce((s, c) => s + (c.micros ?? 0), 0),
+    status: billed.some((c) => c.status === "estimated") ? "estimated" : "priced",
+    source: billed.at(-1)!.source,
+  };
+}
+
+/** USD with enough decimals for a header (micro-USD precision, trailing zeros dropped). */
+export function usdString(micros: number): string {
+  return (micros / 1e6).toFixed(6).replace(/\.?0+$/, "") || "0";
+}
