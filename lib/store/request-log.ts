@@ -1,7 +1,10 @@
 // One request_logs row per request, queued in memory and written in batches by a BatchWriter
 // (batch-writer.ts: never on the request's path, nothing lost while the database is down).
 import "server-only";
-import { BatchWriter, processWriter, unnestInserter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
+// Each batch also updates the usage rollups, in the same statement (usage-rollups.ts).
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { BatchWriter, processWriter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
+import { withRollups } from "./usage-rollups";
 
 export type RequestLogEndpoint = "chat.completions" | "embeddings";
 
@@ -33,6 +36,22 @@ export interface RequestLogEntry {
   ttftMs?: number | null;
   inputTokens?: number | null;
   outputTokens?: number | null;
+  /** Prompt tokens served from the provider's prompt cache (part of inputTokens). */
+  cachedInputTokens?: number | null;
+  /** Reasoning tokens (part of outputTokens). */
+  reasoningTokens?: number | null;
+  /** What the request cost in integer micro-USD (all attempts); null when the price is unknown. */
+  costMicros?: number | null;
+  /** priced | estimated | unknown | none */
+  costStatus?: string | null;
+  /** catalog | config | database */
+  priceSource?: string | null;
+  /** Cost a cache hit avoided, micro-USD. */
+  cacheSavingsMicros?: number | null;
+  /** Requested model's price minus the served model's on a swap, micro-USD. */
+  swapSavingsMicros?: number | null;
+  swapRule?: string | null;
+  swapReason?: string | null;
   /** Only when store_prompts is on. Must be JSON-serialisable. */
   prompt?: unknown;
   response?: unknown;
@@ -67,6 +86,15 @@ type Row = {
   ttftMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  cachedInputTokens: number | null;
+  reasoningTokens: number | null;
+  costMicros: number | null;
+  costStatus: string | null;
+  priceSource: string | null;
+  cacheSavingsMicros: number | null;
+  swapSavingsMicros: number | null;
+  swapRule: string | null;
+  swapReason: string | null;
   prompt?: object;
   response?: object;
 };
@@ -99,11 +127,44 @@ const COLUMNS: ReadonlyArray<Column<Row>> = [
   ["ttft_ms", "int4", "ttftMs"],
   ["input_tokens", "int4", "inputTokens"],
   ["output_tokens", "int4", "outputTokens"],
+  ["cached_input_tokens", "int4", "cachedInputTokens"],
+  ["reasoning_tokens", "int4", "reasoningTokens"],
+  ["cost_micros", "int8", "costMicros"],
+  ["cost_status", "text", "costStatus"],
+  ["price_source", "text", "priceSource"],
+  ["cache_savings_micros", "int8", "cacheSavingsMicros"],
+  ["swap_savings_micros", "int8", "swapSavingsMicros"],
+  ["swap_rule", "text", "swapRule"],
+  ["swap_reason", "text", "swapReason"],
   ["prompt", "jsonb", "prompt"],
   ["response", "jsonb", "response"],
 ];
 
-const insertRows = unnestInserter<Row>("request_logs", COLUMNS);
+/**
+ * One statement per batch: the rows as one parameter per column (unnested by Postgres), ON
+ * CONFLICT (id) DO NOTHING so a retry after an ambiguous failure (committed, reply lost) is
+ * harmless, and the rollups updated from exactly the rows inserted (withRollups), atomically.
+ * Answers how many log rows were inserted.
+ */
+const INSERT_SQL = withRollups(
+  `INSERT INTO request_logs (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
+    `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => (t === "jsonb" ? `$${i + 1}::text[]::jsonb[]` : `$${i + 1}::${t}[]`)).join(", ")}) ` +
+    `ON CONFLICT (id) DO NOTHING`,
+);
+
+async function insertRows(db: PrismaClient, rows: Row[]): Promise<number> {
+  const params = COLUMNS.map(([, type, field]) =>
+    rows.map((r) => {
+      const v = r[field] as unknown;
+      if (type === "jsonb") return v === undefined || v === null ? null : JSON.stringify(v);
+      // UTC text: the columns are timestamp without time zone holding UTC, as Prisma writes them.
+      if (v instanceof Date) return v.toISOString();
+      return v ?? null;
+    }),
+  );
+  const result = await db.$queryRawUnsafe<Array<{ inserted: number }>>(INSERT_SQL, ...params);
+  return Number(result[0]?.inserted ?? 0);
+}
 
 /** The request-log writer (its own class so tests can build one against any database). */
 export class RequestLogWriter extends BatchWriter<RequestLogEntry, Row> {
@@ -140,6 +201,15 @@ function toRow(e: RequestLogEntry): Row {
     ttftMs: int(e.ttftMs),
     inputTokens: int(e.inputTokens),
     outputTokens: int(e.outputTokens),
+    cachedInputTokens: int(e.cachedInputTokens),
+    reasoningTokens: int(e.reasoningTokens),
+    costMicros: micros(e.costMicros),
+    costStatus: e.costStatus ?? null,
+    priceSource: e.priceSource ?? null,
+    cacheSavingsMicros: micros(e.cacheSavingsMicros),
+    swapSavingsMicros: micros(e.swapSavingsMicros),
+    swapRule: e.swapRule ?? null,
+    swapReason: e.swapReason ?? null,
   };
   // Snapshot JSON now: the caller may mutate its objects after the request ends.
   if (e.prompt !== undefined && e.prompt !== null) row.prompt = snapshot(e.prompt);
@@ -151,6 +221,12 @@ function toRow(e: RequestLogEntry): Row {
 function int(v: number | null | undefined): number | null {
   if (v === null || v === undefined || !Number.isFinite(v)) return null;
   return Math.max(-INT4_MAX, Math.min(INT4_MAX, Math.round(v)));
+}
+
+// BIGINT micro-USD kept as JS numbers: integers, exact up to 2^53 (about $9 billion).
+function micros(v: number | null | undefined): number | null {
+  if (v === null || v === undefined || !Number.isFinite(v)) return null;
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.round(v)));
 }
 
 function snapshot(v: unknown): object {
