@@ -8,6 +8,7 @@ import type { TokenMap } from "@/lib/pii/token-map";
 import type { OutputScan } from "@/lib/pii/output-scan";
 import type { CachePolicy } from "@/lib/cache/cache-policy";
 import type { PiiPolicyRef } from "@/lib/pii/policy-resolution";
+import type { RequestCost } from "@/lib/cost/request-cost";
 import { newRequestId } from "@/lib/http/request-id";
 
 export type Endpoint = "chat.completions" | "embeddings";
@@ -102,6 +103,12 @@ export interface GatewayContext {
   cacheStatus?: CacheStatus;
   /** What the PII scan found and did (audit after the response), and placeholders to restore. */
   pii?: { findings: PiiFinding[]; tokens?: TokenMap; policy: string; /** Set when scan_output is on. */ output?: OutputScan };
+  /** Estimated prompt tokens (a character count; for reservations, rate limits and swap rules). */
+  promptTokens?: number;
+  /** Set when a model-swap rule changed the model: what was asked for and why it changed. */
+  swap?: { from: ProviderTarget; toModel: string; rule: string; reason?: string };
+  /** The request's cost, computed once when it ends (lib/cost/request-cost.ts). */
+  cost?: RequestCost;
   responseHeaders: Record<string, string>;
   /** Set by finishRequest: post-response work runs once, whatever path ends the request. */
   finished?: boolean;

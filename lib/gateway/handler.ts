@@ -12,6 +12,8 @@ import type { ChatCompletion, ChatCompletionChunk } from "./openai-contract";
 import type { ChunkStream } from "@/lib/providers/types";
 import { restoreCompletion, restoreStream } from "@/lib/pii/restore-response";
 import { scanCompletion, scanStream } from "@/lib/pii/output-scan";
+import { requestCost } from "@/lib/cost/request-cost";
+import { usdString } from "@/lib/cost/cost";
 
 function baseHeaders(ctx: GatewayContext): Record<string, string> {
   const h: Record<string, string> = { "x-helix-request-id": ctx.requestId, ...ctx.responseHeaders };
@@ -19,6 +21,12 @@ function baseHeaders(ctx: GatewayContext): Record<string, string> {
   if (model) h["x-helix-model"] = model;
   if (ctx.cacheStatus) h["x-helix-cache"] = ctx.cacheStatus;
   if (ctx.cache?.similarity !== undefined) h["x-helix-similarity"] = ctx.cache.similarity.toFixed(4);
+  // Known before the body only for whole answers; a stream's cost is in its log row.
+  if (ctx.cost) {
+    h["x-helix-cost-usd"] = ctx.cost.cost.micros === null ? "unknown" : usdString(ctx.cost.cost.micros);
+    if (ctx.cost.cost.status === "estimated") h["x-helix-cost-estimated"] = "true";
+    if (ctx.cost.cacheSavingsMicros) h["x-helix-saved-usd"] = usdString(ctx.cost.cacheSavingsMicros);
+  }
   return h;
 }
 
@@ -61,7 +69,7 @@ function sse(ctx: GatewayContext, stream: ChunkStream, includeUsage: boolean, co
       if (logged) ctx.responseBody = { content: logged.map((c) => c.choices.map((x) => x.delta.content ?? "").join("")).join("") };
       const chunks = originals ?? outcome.chunks;
       const completion = chunks && !error && !outcome.clientDisconnected ? completionFromChunks(chunks) : undefined;
-      finishRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected, completion });
+      finishRequest(ctx, { status: error?.status ?? 200, error, clientDisconnected: outcome.clientDisconnected, completion, producedText: outcome.producedText });
     },
     // Without tokens the client's text is what is logged (scanned, when scan_output is on).
     { collect: collect && !originals, keepText: storePrompts && !tokens },
@@ -96,11 +104,12 @@ function forClient(ctx: GatewayContext, completion: ChatCompletion): { client: C
   return { client: ctx.pii?.tokens ? restoreCompletion(logged, ctx.pii.tokens) : logged, logged };
 }
 
-function respond(ctx: GatewayContext, result: GatewayResult): Response {
+async function respond(ctx: GatewayContext, result: GatewayResult): Promise<Response> {
   const storePrompts = ctx.config.helix_settings.general.store_prompts;
   switch (result.kind) {
     case "chat":
       ctx.usage = result.completion.usage;
+      ctx.cost = await requestCost(ctx);
       {
         const { client, logged } = forClient(ctx, result.completion);
         if (storePrompts) ctx.responseBody = logged.choices.map((c) => c.message);
@@ -110,6 +119,7 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
       }
     case "embeddings":
       ctx.usage = { ...result.response.usage, completion_tokens: 0 };
+      ctx.cost = await requestCost(ctx);
       afterResponse(() => finishRequest(ctx, { status: 200 }));
       return json(ctx, result.response);
     case "chat-stream":
@@ -123,6 +133,7 @@ function respond(ctx: GatewayContext, result: GatewayResult): Response {
       }
       const completion = completionForHit(result.answer);
       ctx.usage = completion.usage;
+      ctx.cost = await requestCost(ctx);
       const { client, logged } = forClient(ctx, completion);
       if (storePrompts) ctx.responseBody = logged.choices.map((c) => c.message);
       const response = json(ctx, client);

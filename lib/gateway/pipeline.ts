@@ -4,6 +4,7 @@ import { logger } from "@/lib/observability/logger";
 import { storeAnswer } from "@/lib/cache/store-answer";
 import { recordCacheEvent } from "@/lib/cache/cache-metrics";
 import { enqueuePiiIncident } from "@/lib/store/pii-incidents";
+import { requestCost } from "@/lib/cost/request-cost";
 import type { ChatCompletion } from "./openai-contract";
 import type { GatewayContext, GatewayResult } from "./context";
 import { recordRequest, type Outcome } from "./record";
@@ -36,20 +37,36 @@ export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
  * queue the request's accounting and log row. Runs exactly once per request, never before the
  * client has its answer.
  */
-export function finishRequest(ctx: GatewayContext, outcome: Outcome & { completion?: ChatCompletion }): void {
+export function finishRequest(ctx: GatewayContext, outcome: Finish): void {
   if (ctx.finished) return;
   ctx.finished = true;
+  void account(ctx, outcome);
+}
+
+type Finish = Outcome & { completion?: ChatCompletion; producedText?: string };
+
+/**
+ * Cost first (a usage-less stream is counted with the tokenizer), then the spend is settled
+ * against budgets and limits, then the log row is queued. The in-flight count drops only with the
+ * log row, so a graceful shutdown waits for the spend to be recorded.
+ */
+async function account(ctx: GatewayContext, outcome: Finish): Promise<void> {
   try {
     afterwards(ctx, outcome);
   } catch (err) {
     logger().error({ requestId: ctx.requestId, err }, "post-response work failed");
+  }
+  try {
+    ctx.cost ??= await requestCost(ctx, outcome.producedText);
+  } catch (err) {
+    logger().error({ requestId: ctx.requestId, err }, "request accounting failed");
   } finally {
     // The log row (and the in-flight count) must never be lost to a failure above.
     recordRequest(ctx, outcome);
   }
 }
 
-function afterwards(ctx: GatewayContext, outcome: Outcome & { completion?: ChatCompletion }): void {
+function afterwards(ctx: GatewayContext, outcome: Finish): void {
   if (outcome.completion && !outcome.error && !outcome.clientDisconnected) storeAnswer(ctx, outcome.completion);
   if (ctx.cacheStatus && ctx.cache) {
     const hit = ctx.cacheStatus === "HIT" || ctx.cacheStatus === "SEMANTIC_HIT";

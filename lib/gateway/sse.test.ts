@@ -46,7 +46,8 @@ describe("sseBody", () => {
     expect(events.at(-1)).toBe("data: [DONE]");
     expect(text).not.toContain("prompt_tokens");
     expect(c.usage?.total_tokens).toBe(5);
-    expect(outcomes).toEqual([{}]);
+    // What was produced travels with the outcome: a usage-less stream is billed by counting it.
+    expect(outcomes).toEqual([{ producedText: "ab" }]);
   });
 
   it("forwards the usage chunk when the client asked (include_usage)", async () => {
@@ -82,7 +83,7 @@ describe("sseBody", () => {
     await reader.cancel();
     expect(c.abort.signal.aborted).toBe(true);
     expect(returned).toBe(true);
-    expect(outcomes).toEqual([{ clientDisconnected: true }]);
+    expect(outcomes).toEqual([{ clientDisconnected: true, producedText: "x" }]);
   });
 });
 
@@ -106,7 +107,7 @@ describe("sseBody when the client is gone", () => {
     sseBody(c, endless(() => (returned = true)), false, (o) => outcomes.push(o));
     c.abort.abort(new DOMException("client disconnected", "AbortError"));
     await new Promise((r) => setImmediate(r));
-    expect(outcomes).toEqual([{ clientDisconnected: true }]);
+    expect(outcomes).toEqual([{ clientDisconnected: true, producedText: "" }]);
     expect(returned).toBe(true);
   });
 
@@ -126,7 +127,7 @@ describe("sseBody when the client is gone", () => {
     c.abort.abort(new DOMException("client disconnected", "AbortError"));
     reject(new DOMException("aborted", "AbortError"));
     await read.catch(() => {});
-    expect(outcomes).toEqual([{ clientDisconnected: true }]);
+    expect(outcomes).toEqual([{ clientDisconnected: true, producedText: "" }]);
   });
 
   it("is ended at once for a client that left before the stream was built", () => {
@@ -134,6 +135,6 @@ describe("sseBody when the client is gone", () => {
     c.abort.abort(new DOMException("client disconnected", "AbortError"));
     const outcomes: StreamOutcome[] = [];
     sseBody(c, endless(() => {}), false, (o) => outcomes.push(o));
-    expect(outcomes).toEqual([{ clientDisconnected: true }]);
+    expect(outcomes).toEqual([{ clientDisconnected: true, producedText: "" }]);
   });
 });

@@ -5,12 +5,16 @@ import type { ChunkStream } from "@/lib/providers/types";
 import type { GatewayContext } from "./context";
 
 const encoder = new TextEncoder();
+/** Beyond this the count of a usage-less stream is a lower bound (and a 16 MB string is enough). */
+const MAX_PRODUCED_CHARS = 16 * 1024 * 1024;
 
 export interface StreamOutcome {
   error?: unknown;
   clientDisconnected?: boolean;
   /** Every chunk the upstream sent, when asked for (to cache the completed answer). */
   chunks?: ChatCompletionChunk[];
+  /** What the stream delivered (content and tool-call arguments): billed by count when no usage came. */
+  producedText: string;
 }
 
 /**
@@ -31,13 +35,16 @@ export function sseBody(
   // The caller decides: text restored from PII placeholders must not be kept for the logs.
   const keepText = opts.keepText ?? ctx.config.helix_settings.general.store_prompts;
   let text = "";
+  // Kept for every stream: if it ends without the upstream's usage (aborted, killed, or a server
+  // that ignores include_usage), the tokens produced are counted from it.
+  let produced = "";
   let ended = false;
-  const end = (outcome: StreamOutcome) => {
+  const end = (outcome: Omit<StreamOutcome, "producedText">) => {
     if (ended) return;
     ended = true;
     ctx.abort.signal.removeEventListener("abort", onClientGone);
     if (keepText) ctx.responseBody = { content: text };
-    onEnd(outcome);
+    onEnd({ ...outcome, producedText: produced });
   };
   // The client may go away without the body ever being cancelled (Next skips piping a body to a
   // response that is already closed): the abort signal alone must end the stream and its upstream.
@@ -63,6 +70,12 @@ export function sseBody(
           const chunk: ChatCompletionChunk = value;
           if (chunk.usage) ctx.usage = chunk.usage;
           collected?.push(chunk);
+          if (produced.length < MAX_PRODUCED_CHARS) {
+            for (const c of chunk.choices) {
+              produced += c.delta.content ?? "";
+              for (const call of c.delta.tool_calls ?? []) produced += (call.function?.name ?? "") + (call.function?.arguments ?? "");
+            }
+          }
           if (keepText) for (const c of chunk.choices) text += c.delta.content ?? "";
           let out = chunk;
           if (!includeUsage) {
