@@ -4,7 +4,9 @@ import "server-only";
 import type { HelixConfig, ModelEntry } from "@/lib/config/schema";
 import { env, readNamedSecret, type Env } from "@/lib/env";
 import { defaultApiBase, defaultApiKey } from "@/lib/providers/registry";
-import { ModelNotFoundError } from "@/lib/errors";
+import { HelixError, ModelNotFoundError } from "@/lib/errors";
+import { aliasErrorMessage, resolveAlias, type AliasResolution } from "./aliases";
+import { providerForModelName } from "./provider-names";
 import type { ProviderId, ProviderTarget } from "@/lib/providers/types";
 
 /** A deployment plus the model_list name it came from (differs from the request for fallbacks). */
@@ -14,6 +16,8 @@ export interface ResolvedTarget extends ProviderTarget {
 
 export interface ResolvedModel {
   requested: string;
+  /** The name after model aliases (equal to `requested` when it is not an alias). */
+  model: string;
   /** In order: the name's own deployments (file order), then its fallbacks', depth first. Never empty. */
   chain: ResolvedTarget[];
 }
@@ -29,19 +33,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const providerListsMatch: Same<ModelEntry["provider"], ProviderId> = true;
 void providerListsMatch;
 
-const EXPLICIT_PREFIX = /^(openai|anthropic|gemini|groq)\/(.+)$/;
-
-/** Which provider serves a model name that is not in model_list (undefined: none). */
-export function providerForModelName(name: string): { provider: ProviderId; upstreamModel: string } | undefined {
-  const explicit = EXPLICIT_PREFIX.exec(name);
-  if (explicit) return { provider: explicit[1] as ProviderId, upstreamModel: explicit[2] };
-  // Gemini's embedding names first: text-embedding-004 would otherwise match OpenAI's text-embedding-*.
-  if (/^gemini-/.test(name) || name === "text-embedding-004") return { provider: "gemini", upstreamModel: name };
-  if (/^claude-/.test(name)) return { provider: "anthropic", upstreamModel: name };
-  // ft: is OpenAI's fine-tuned model id form (ft:gpt-4o-mini-2024-07-18:org::id).
-  if (/^(gpt-|chatgpt-|text-embedding-|o\d|davinci|babbage|ft:)/.test(name)) return { provider: "openai", upstreamModel: name };
-  return undefined;
-}
+// Moved to the pure ./provider-names (config validation needs it); re-exported for existing callers.
+export { providerForModelName };
 
 const stripSlashes = (url: string) => url.replace(/\/+$/, "");
 
@@ -69,6 +62,8 @@ function targetKey(t: ResolvedTarget): string {
 
 interface ModelIndex {
   env: Env;
+  /** Every alias, followed once per config. */
+  aliases: Map<string, AliasResolution>;
   chains: Map<string, readonly ResolvedTarget[]>;
   models: readonly ListedModel[];
 }
@@ -115,7 +110,10 @@ function buildIndex(cfg: HelixConfig, e: Env): ModelIndex {
     chains.set(name, chainFor(name));
     models.push(Object.freeze({ id: name, owned_by: entries[0].provider }));
   }
-  return { env: e, chains, models: Object.freeze(models) };
+  const aliasMap = cfg.helix_settings.gateway.model_aliases;
+  const aliases = new Map<string, AliasResolution>();
+  for (const alias of Object.keys(aliasMap)) aliases.set(alias, resolveAlias(alias, aliasMap));
+  return { env: e, aliases, chains, models: Object.freeze(models) };
 }
 
 const indexes = new WeakMap<HelixConfig, ModelIndex>();
@@ -131,19 +129,55 @@ function indexFor(cfg: HelixConfig): ModelIndex {
   return idx;
 }
 
+/** 500 for an alias the config cannot follow or serve (validateRoutingConfig reports both at load). */
+export class ModelAliasError extends HelixError {
+  constructor(alias: string, problem: string) {
+    super(500, "server_error", `The gateway's model alias '${alias}' is misconfigured: ${problem}. Fix helix_settings.gateway.model_aliases.`, {
+      param: "model",
+      code: "model_alias_invalid",
+    });
+  }
+}
+
+/** The name `name` stands for after model aliases (itself when it is not an alias). */
+export function resolveModelName(name: string, cfg: HelixConfig): string {
+  const r = indexFor(cfg).aliases.get(name);
+  if (!r) return name;
+  if (!r.ok) throw new ModelAliasError(name, aliasErrorMessage(r));
+  return r.model;
+}
+
 /**
- * The deployments to try for `name`: model_list entries first (duplicates are alternative
- * deployments, in file order), then fallbacks recursively; otherwise by provider prefix
- * (gpt-*, claude-*, gemini-*, groq/<model>, …). Throws ModelNotFoundError when neither applies.
- * The targets are frozen and shared between requests; the array is the caller's own.
+ * The deployments to try for `name`: aliases first (helix_settings.gateway.model_aliases, which
+ * may chain), then model_list entries (duplicates are alternative deployments, in file order),
+ * then fallbacks recursively; otherwise by provider prefix (gpt-*, claude-*, gemini-*,
+ * groq/<model>, …). Throws ModelNotFoundError when none applies (naming what the client sent),
+ * ModelAliasError for an alias that loops or leads nowhere. The targets are frozen and shared between requests; the
+ * array is the caller's own.
  */
 export function resolveModel(name: string, cfg: HelixConfig): ResolvedModel {
   const idx = indexFor(cfg);
-  const chain = idx.chains.get(name);
-  if (chain) return { requested: name, chain: [...chain] };
-  const p = providerForModelName(name);
-  if (!p) throw new ModelNotFoundError(name);
-  return { requested: name, chain: [makeTarget(name, p.provider, p.upstreamModel)] };
+  const model = resolveModelName(name, cfg);
+  const chain = idx.chains.get(model);
+  if (chain) return { requested: name, model, chain: [...chain] };
+  const p = providerForModelName(model);
+  if (!p) {
+    if (model !== name) throw new ModelAliasError(name, `its target '${model}' is not in model_list and has no provider prefix`);
+    throw new ModelNotFoundError(name);
+  }
+  return { requested: name, model, chain: [makeTarget(model, p.provider, p.upstreamModel)] };
+}
+
+/**
+ * Whether a key's model allow-list (empty = all) admits `name`: the name itself, or any name its
+ * aliases lead to (an alias of an allowed model serves the same deployments). Allowing an alias
+ * does not allow its target by its own name.
+ */
+export function isModelAllowed(allowed: readonly string[], name: string, cfg: HelixConfig): boolean {
+  if (allowed.length === 0 || allowed.includes(name)) return true;
+  const r = indexFor(cfg).aliases.get(name);
+  if (!r) return false;
+  return r.ok ? r.via.some((n) => allowed.includes(n)) || allowed.includes(r.model) : false;
 }
 
 /** The configured model names (deduplicated, file order) with the provider of their first deployment. */
