@@ -7,41 +7,54 @@ const T0 = 1_800_000_000_000 - (1_800_000_000_000 % WINDOW_MS);
 const at = (seconds: number) => T0 + seconds * 1000;
 const rpm = (limit: number, key = "key:k:rpm") => ({ key, limit, cost: 1 });
 
+const counts = (previous: number, current: number, last: { previousLastMs?: number; currentLastMs?: number } = {}) => ({ previous, current, ...last });
+
 describe("evaluateWindow", () => {
   it("weights the previous window by its overlap with the sliding minute", () => {
     // 15 s into the window, 75 % of the previous minute still counts: 8 × 0.75 + 2 = 8.
-    expect(evaluateWindow(8, 2, 1, 10, at(15))).toEqual({ fits: true, remaining: 1 });
-    expect(evaluateWindow(8, 2, 3, 10, at(15))).toMatchObject({ fits: false });
+    expect(evaluateWindow(counts(8, 2), 1, 10, at(15))).toEqual({ fits: true, remaining: 1 });
+    expect(evaluateWindow(counts(8, 2), 3, 10, at(15))).toMatchObject({ fits: false });
     // 45 s in only 25 % counts: 8 × 0.25 + 2 = 4.
-    expect(evaluateWindow(8, 2, 3, 10, at(45))).toEqual({ fits: true, remaining: 3 });
+    expect(evaluateWindow(counts(8, 2), 3, 10, at(45))).toEqual({ fits: true, remaining: 3 });
+  });
+
+  it("counts nothing of the previous window once its last charge is a minute old", () => {
+    // Previous window's last request at -50 s: at +10 s it is out of the sliding minute.
+    const last = { previousLastMs: at(-50) };
+    expect(evaluateWindow(counts(20, 0, last), 1, 10, at(10) - 1)).toMatchObject({ fits: false });
+    expect(evaluateWindow(counts(20, 0, last), 1, 10, at(10))).toEqual({ fits: true, remaining: 9 });
   });
 
   it("retry-after waits for the previous window to decay when the current one has room", () => {
     // limit 10, current 2, cost 1: room 7; previous 14 must weigh ≤ 7 → weight 0.5 → 30 s in.
-    const v = evaluateWindow(14, 2, 1, 10, at(10));
+    const v = evaluateWindow(counts(14, 2), 1, 10, at(10));
     expect(v).toEqual({ fits: false, retryAfterMs: 20_000 });
-    expect(evaluateWindow(14, 2, 1, 10, at(10) + 20_000)).toMatchObject({ fits: true });
-    expect(evaluateWindow(14, 2, 1, 10, at(10) + 19_999)).toMatchObject({ fits: false });
+    expect(evaluateWindow(counts(14, 2), 1, 10, at(10) + 20_000)).toMatchObject({ fits: true });
+    expect(evaluateWindow(counts(14, 2), 1, 10, at(10) + 19_999)).toMatchObject({ fits: false });
+    // …or less, when the previous window's last charge leaves the minute first.
+    expect(evaluateWindow(counts(14, 2, { previousLastMs: at(-45) }), 1, 10, at(10))).toEqual({ fits: false, retryAfterMs: 5_000 });
   });
 
   it("retry-after points into the next window when the current window alone is full", () => {
     // 5 rpm all used in this window: next window, 5 × weight + 1 ≤ 5 → weight ≤ 0.8 → 12 s into it.
-    const v = evaluateWindow(0, 5, 1, 5, at(40));
-    expect(v).toEqual({ fits: false, retryAfterMs: 20_000 + 12_000 });
+    expect(evaluateWindow(counts(0, 5), 1, 5, at(40))).toEqual({ fits: false, retryAfterMs: 20_000 + 12_000 });
+    // With the last charge known (at 3 s), a minute after it at the latest: 63 s - 40 s.
+    expect(evaluateWindow(counts(0, 5, { currentLastMs: at(3) }), 1, 5, at(40))).toEqual({ fits: false, retryAfterMs: 23_000 });
+    // …and the decay, when that comes first (last charge at 30 s, decayed at 72 s > 12 s into next).
+    expect(evaluateWindow(counts(0, 5, { currentLastMs: at(30) }), 1, 5, at(40))).toEqual({ fits: false, retryAfterMs: 32_000 });
   });
 
-  it("never answers a retry-after of 0 and stays under two windows", () => {
+  it("never answers a retry-after of 0", () => {
     // previous 10 must weigh ≤ 9 (at 6 s into the window); asked 1 ms before that
-    const v = evaluateWindow(10, 0, 1, 10, at(6) - 1);
-    expect(v).toEqual({ fits: false, retryAfterMs: 1 });
-    const big = evaluateWindow(0, 100, 100, 100, at(0)); // a cost of the whole limit needs an empty minute
-    expect(big).toMatchObject({ fits: false });
-    if (!big.fits) expect(big.retryAfterMs).toBe(2 * WINDOW_MS);
+    expect(evaluateWindow(counts(10, 0), 1, 10, at(6) - 1)).toEqual({ fits: false, retryAfterMs: 1 });
+    // a cost of the whole limit needs an empty minute: a minute after the last charge
+    expect(evaluateWindow(counts(0, 100, { currentLastMs: at(0) }), 100, 100, at(0))).toEqual({ fits: false, retryAfterMs: WINDOW_MS });
+    expect(evaluateWindow(counts(0, 100), 100, 100, at(0))).toEqual({ fits: false, retryAfterMs: 2 * WINDOW_MS });
   });
 
   it("treats a cost above the limit as the whole limit", () => {
-    expect(evaluateWindow(0, 0, 5_000, 1_000, at(3))).toEqual({ fits: true, remaining: 0 });
-    expect(evaluateWindow(0, 1, 5_000, 1_000, at(3))).toMatchObject({ fits: false });
+    expect(evaluateWindow(counts(0, 0), 5_000, 1_000, at(3))).toEqual({ fits: true, remaining: 0 });
+    expect(evaluateWindow(counts(0, 1), 5_000, 1_000, at(3))).toMatchObject({ fits: false });
   });
 });
 
@@ -52,8 +65,10 @@ describe("MemoryRateLimiter", () => {
     const denied = await l.check([rpm(5)], at(20));
     expect(denied).toMatchObject({ allowed: false, index: 0 });
     if (denied.allowed) throw new Error("unreachable");
-    // Into the next window, 5 × weight + 1 ≤ 5 at 12 s: 40 s + 12 s from now.
+    // Into the next window, 5 × weight + 1 ≤ 5 at 12 s (before a minute after the last request,
+    // 74 s): 72 s − 20 s.
     expect(denied.retryAfterMs).toBe(52_000);
+    expect((await l.check([rpm(5)], at(20) + denied.retryAfterMs - 1)).allowed).toBe(false);
     // A denial charges nothing.
     expect(await l.check([rpm(5)], at(20) + denied.retryAfterMs)).toMatchObject({ allowed: true });
   });
@@ -65,6 +80,9 @@ describe("MemoryRateLimiter", () => {
     for (let i = 0; i < 5; i++) expect((await l.check([rpm(10)], at(90))).allowed).toBe(true);
     const d = await l.check([rpm(10)], at(90));
     expect(d.allowed).toBe(false);
+    // A minute after the burst (at 50 s) it no longer counts: 5 more fit at 110 s.
+    for (let i = 0; i < 5; i++) expect((await l.check([rpm(10)], at(110))).allowed).toBe(true);
+    expect((await l.check([rpm(10)], at(110))).allowed).toBe(false);
     // Two windows later nothing of the first burst counts.
     for (let i = 0; i < 10; i++) expect((await l.check([rpm(10)], at(240))).allowed).toBe(true);
   });

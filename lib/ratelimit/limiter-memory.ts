@@ -10,12 +10,18 @@ export interface MemoryRateLimiterOptions {
   maxCounters?: number;
 }
 
+interface Counter {
+  n: number;
+  /** Last charge (ms); undefined when only adjusted. */
+  t: number | undefined;
+}
+
 export class MemoryRateLimiter implements RateLimiter {
   readonly kind = "memory" as const;
   private readonly windowMs: number;
   private readonly maxCounters: number;
-  /** "<key>@<windowStartMs>" → count. Insertion order is roughly window order (oldest first). */
-  private readonly counters = new Map<string, number>();
+  /** "<key>@<windowStartMs>" → count and last charge. Insertion order is roughly window order. */
+  private readonly counters = new Map<string, Counter>();
   private sweptWindow = -Infinity;
 
   constructor(opts: MemoryRateLimiterOptions = {}) {
@@ -34,12 +40,15 @@ export class MemoryRateLimiter implements RateLimiter {
     let denied: { index: number; retryAfterMs: number } | undefined;
     const remaining: number[] = [];
     entries.forEach((e, index) => {
-      const v = evaluateWindow(this.read(e.key, prevStart), this.read(e.key, start), e.cost, e.limit, nowMs, this.windowMs);
+      const p = this.counters.get(this.id(e.key, prevStart));
+      const c = this.counters.get(this.id(e.key, start));
+      const counts = { previous: p?.n ?? 0, previousLastMs: p?.t, current: c?.n ?? 0, currentLastMs: c?.t };
+      const v = evaluateWindow(counts, e.cost, e.limit, nowMs, this.windowMs);
       if (v.fits) remaining.push(v.remaining);
       else if (!denied || v.retryAfterMs > denied.retryAfterMs) denied = { index, retryAfterMs: v.retryAfterMs };
     });
     if (denied) return { allowed: false, ...denied };
-    for (const e of entries) if (e.cost > 0) this.add(e.key, start, e.cost);
+    for (const e of entries) if (e.cost > 0) this.add(e.key, start, e.cost, nowMs);
     return { allowed: true, windowStartMs: start, remaining };
   }
 
@@ -50,25 +59,22 @@ export class MemoryRateLimiter implements RateLimiter {
     // A window already swept (older than the previous one) no longer matters.
     if (entry.windowStartMs < this.sweptWindow - this.windowMs) return;
     if (cur === undefined && delta < 0) return;
-    this.counters.set(id, Math.max(0, (cur ?? 0) + Math.round(delta)));
+    // Like the Redis script: a counter created by an adjustment has no last-charge time.
+    this.counters.set(id, { n: Math.max(0, (cur?.n ?? 0) + Math.round(delta)), t: cur?.t });
   }
 
   private id(key: string, start: number): string {
     return `${key}@${start}`;
   }
 
-  private read(key: string, start: number): number {
-    return this.counters.get(this.id(key, start)) ?? 0;
-  }
-
-  private add(key: string, start: number, by: number): void {
+  private add(key: string, start: number, by: number, nowMs: number): void {
     const id = this.id(key, start);
     const cur = this.counters.get(id);
     if (cur === undefined && this.counters.size >= this.maxCounters) {
       const oldest = this.counters.keys().next().value;
       if (oldest !== undefined) this.counters.delete(oldest);
     }
-    this.counters.set(id, (cur ?? 0) + by);
+    this.counters.set(id, { n: (cur?.n ?? 0) + by, t: Math.max(cur?.t ?? nowMs, nowMs) });
   }
 
   /** Once per window: drops counters older than the previous window. */

@@ -2,7 +2,8 @@
 // entry's previous and current window, decides, and charges all entries or none, so concurrent
 // requests on any number of instances can never overshoot a limit.
 //
-// Key names: helix:{rl}:<entry key>:<windowStartMs>, e.g. helix:{rl}:key:key_abc:rpm:1767225600000.
+// Key names: helix:{rl}:<entry key>:<windowStartMs>, e.g. helix:{rl}:key:key_abc:rpm:1767225600000,
+// each a hash {n: count, t: last charge ms}.
 // Every key carries the hash tag {rl}, so all counters one script touches (key, user and team of a
 // request) live in one Cluster slot and the script runs unchanged on Redis Cluster. (The price is
 // that all rate-limit counters sit on one Cluster shard; one small script per request is cheap.)
@@ -18,6 +19,7 @@ import { windowStart, WINDOW_MS, type ChargedEntry, type CheckResult, type Limit
 /** The prefix of every rate-limit key; `{rl}` is the Redis Cluster hash tag. */
 export const RATE_LIMIT_KEY_PREFIX = "helix:{rl}:";
 
+// Each window's counter is a hash: n = count, t = last charge (ms, the caller's clock).
 // KEYS: per entry, previous window then current window. ARGV: nowMs, windowMs, windowStartMs,
 // ttlMs, then per entry limit and cost. Mirrors evaluateWindow() in limiter.ts expression by
 // expression (same doubles, same answers). Returns {1, remaining...} or {0, index (0-based), retryMs}.
@@ -31,23 +33,29 @@ local remaining = {}
 local deniedIndex = -1
 local deniedRetry = 0
 for i = 1, n do
-  local previous = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
-  local current = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  local p = redis.call('HMGET', KEYS[2 * i - 1], 'n', 't')
+  local c = redis.call('HMGET', KEYS[2 * i], 'n', 't')
+  local previous = tonumber(p[1] or '0')
+  local previousLast = tonumber(p[2] or start)
+  local current = tonumber(c[1] or '0')
+  local currentLast = tonumber(c[2] or (start + win))
   local limit = tonumber(ARGV[3 + 2 * i])
   local cost = tonumber(ARGV[4 + 2 * i])
   local need = math.min(cost, limit)
   local weight = (win - (now - start)) / win
-  local estimate = previous * weight + current
+  local previousShare = previous * weight
+  if now - win >= previousLast then previousShare = 0 end
+  local estimate = previousShare + current
   if estimate + need <= limit then
     remaining[i] = math.max(0, math.floor(limit - estimate - need))
   else
     local at
     local room = limit - need - current
     if room >= 0 and previous > 0 then
-      at = start + win - (win * room) / previous
+      at = math.min(start + win - (win * room) / previous, previousLast + win)
     else
-      at = start + 2 * win - (win * (limit - need)) / math.max(current, 1)
-      at = math.max(at, start + win)
+      at = math.max(start + 2 * win - (win * (limit - need)) / math.max(current, 1), start + win)
+      at = math.min(at, currentLast + win)
     end
     local retry = math.max(1, math.ceil(at - now))
     if deniedIndex < 0 or retry > deniedRetry then
@@ -62,8 +70,11 @@ end
 for i = 1, n do
   local cost = tonumber(ARGV[4 + 2 * i])
   if cost > 0 then
-    redis.call('INCRBY', KEYS[2 * i], cost)
-    redis.call('PEXPIRE', KEYS[2 * i], ttl)
+    local k = KEYS[2 * i]
+    redis.call('HINCRBY', k, 'n', ARGV[4 + 2 * i])
+    local last = tonumber(redis.call('HGET', k, 't') or '0')
+    if now > last then redis.call('HSET', k, 't', ARGV[1]) end
+    redis.call('PEXPIRE', k, ttl)
   end
 end
 local reply = {1}
@@ -72,13 +83,13 @@ return reply
 `;
 
 // KEYS[1]: a window counter. ARGV: delta, ttlMs. Never creates a counter to subtract from, never
-// leaves one below zero. Returns the new value.
+// leaves one below zero, never moves its last-charge time. Returns the new count.
 export const ADJUST_SCRIPT = `
 local d = tonumber(ARGV[1])
 if redis.call('EXISTS', KEYS[1]) == 0 and d <= 0 then return 0 end
-local v = redis.call('INCRBY', KEYS[1], d)
+local v = redis.call('HINCRBY', KEYS[1], 'n', ARGV[1])
 if v < 0 then
-  redis.call('SET', KEYS[1], 0, 'KEEPTTL')
+  redis.call('HSET', KEYS[1], 'n', 0)
   v = 0
 end
 if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end

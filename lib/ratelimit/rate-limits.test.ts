@@ -94,11 +94,12 @@ describe("checkRateLimits", () => {
     const input = { limits: [{ scope: "key" as const, id: "key_abc", rpm: 10 }], estimatedTokens: 0 };
     for (let i = 0; i < 10; i++) await checkRateLimits(input, { limiter });
     const err = await rejection(checkRateLimits(input, { limiter }));
-    // All 10 in this window (3 s in): next window, 10 × weight + 1 ≤ 10 at 6 s → 57 + 6 = 63 s.
+    // All 10 at 3 s into this window: they leave the sliding minute at 63 s, 60 s from now (the
+    // decay alone, 10 × weight + 1 ≤ 10, would say 6 s into the next window: 63 s).
     expect(err.status).toBe(429);
     expect(err.code).toBe("rate_limit_exceeded");
-    expect(err.message).toBe("Rate limit exceeded for key 'key_abc': 10 requests per minute. Retry after 63 s.");
-    expect(err.headers["retry-after"]).toBe("63");
+    expect(err.message).toBe("Rate limit exceeded for key 'key_abc': 10 requests per minute. Retry after 60 s.");
+    expect(err.headers["retry-after"]).toBe("60");
     expect(err.headers["x-ratelimit-remaining-requests"]).toBe("0");
   });
 
