@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisKv } from "@/lib/store/kv-redis";
 import { TEST_REDIS_URL } from "@/test/support/services";
+import type { BudgetCounters } from "./budget-counters";
 import { RedisBudgetCounters } from "./budget-counters-redis";
 import { counterContract } from "./budget-counters-contract";
 
@@ -22,7 +23,7 @@ describe("redis budget counters", () => {
   const T0 = Date.UTC(2026, 10, 29, 12);
 
   it("keys carry the {budget} hash tag and expire after their TTL window", async () => {
-    const c = new RedisBudgetCounters(kvA);
+    const c: BudgetCounters = new RedisBudgetCounters(kvA);
     const e = { counterKey: `helix:{budget}:key:${randomBytes(4).toString("hex")}:${T0}`, limitMicros: 100, hard: true, ttlMs: 3_600_000 };
     await c.seed(e, 0, T0);
     await c.reserve("r", [e], 10, 60_000, T0);
@@ -33,7 +34,7 @@ describe("redis budget counters", () => {
   });
 
   it("two instances (two clients) share one counter", async () => {
-    const a = new RedisBudgetCounters(kvA);
+    const a: BudgetCounters = new RedisBudgetCounters(kvA);
     const b = new RedisBudgetCounters(kvB);
     const e = { counterKey: `helix:{budget}:team:${randomBytes(4).toString("hex")}:${T0}`, limitMicros: 1_000, hard: true, ttlMs: 3_600_000 };
     await a.seed(e, 0, T0);

@@ -139,7 +139,7 @@ export function periodWindow(spec: PeriodSpec, t: number): PeriodWindow {
   // it then belongs to the previous period.
   if (t < start) {
     resetAt = start;
-    start = periodWindow(spec, start - 1).start;
+    start = periodWindow(spec, start - 1).start.getTime();
   } else if (t >= resetAt) {
     return periodWindow(spec, resetAt);
   }
