@@ -23,6 +23,7 @@ export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
   const storePrompts =
     ctx.config.helix_settings.general.store_prompts && (ctx.pii !== undefined || !ctx.config.helix_settings.pii_protection.enabled);
   const stream = ctx.chatRequest?.stream === true;
+  const cost = ctx.cost;
   enqueueRequestLog({
     id: ctx.requestId,
     createdAt: ctx.receivedAt,
@@ -49,8 +50,18 @@ export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
     latencyMs: elapsedMs(ctx),
     upstreamLatencyMs: ctx.upstreamLatencyMs ?? null,
     ttftMs: ctx.ttftMs ?? null,
-    inputTokens: ctx.usage?.prompt_tokens ?? null,
-    outputTokens: ctx.usage?.completion_tokens ?? null,
+    // Tokens as priced: the provider's usage, or Helix's count where it reported none.
+    inputTokens: cost?.usage?.input ?? ctx.usage?.prompt_tokens ?? null,
+    outputTokens: cost?.usage?.output ?? ctx.usage?.completion_tokens ?? null,
+    cachedInputTokens: cost?.usage?.cachedInput ?? null,
+    reasoningTokens: cost?.usage?.reasoning ?? null,
+    costMicros: cost ? cost.cost.micros : null,
+    costStatus: cost?.cost.status ?? null,
+    priceSource: cost?.cost.source ?? null,
+    cacheSavingsMicros: cost?.cacheSavingsMicros ?? null,
+    swapSavingsMicros: cost?.swapSavingsMicros ?? null,
+    swapRule: ctx.swap?.rule ?? null,
+    swapReason: ctx.swap?.reason ?? null,
     prompt: storePrompts ? ((ctx.chatRequest?.messages ?? ctx.embeddingsRequest?.input ?? null) as never) : null,
     response: storePrompts ? ((ctx.responseBody ?? null) as never) : null,
   });
