@@ -3,7 +3,7 @@ import { formatConfigErrors, parseConfig } from "@/lib/config/parse";
 import type { HelixConfig } from "@/lib/config/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { ModelNotFoundError } from "@/lib/errors";
-import { listModels, resolveModel } from "./resolve-model";
+import { isModelAllowed, listModels, ModelAliasError, resolveModel, resolveModelName } from "./resolve-model";
 
 const ENV_KEYS = [
   "OPENAI_API_KEY",
@@ -217,6 +217,75 @@ model_list:
     expect(resolveModel("smart", CFG).chain[0].apiKey).toBeUndefined();
     setEnv({ OPENAI_API_KEY: "sk-later" });
     expect(resolveModel("smart", CFG).chain[0].apiKey).toBe("sk-later");
+  });
+});
+
+describe("resolveModel with model_aliases", () => {
+  const CFG = config(`
+helix_settings:
+  gateway:
+    model_aliases:
+      fast: gpt-4o-mini
+      smart: best
+      best: primary
+      claude: anthropic/claude-sonnet-4-5
+      loop: loop2
+      loop2: loop
+      dead: llama3
+model_list:
+  - {model_name: primary, provider: openai, model: gpt-4o-2024-08-06, fallbacks: [backup]}
+  - {model_name: backup, provider: groq, model: llama-3.1-70b}
+`);
+
+  it("resolves an alias to a provider-prefixed model, keeping what was requested", () => {
+    const r = resolveModel("fast", CFG);
+    expect(r.requested).toBe("fast");
+    expect(r.model).toBe("gpt-4o-mini");
+    expect(chainOf("fast", CFG)).toEqual(["gpt-4o-mini:openai:gpt-4o-mini"]);
+    expect(chainOf("claude", CFG)).toEqual(["anthropic/claude-sonnet-4-5:anthropic:claude-sonnet-4-5"]);
+  });
+
+  it("follows alias chains into model_list, fallbacks included", () => {
+    expect(resolveModel("smart", CFG).model).toBe("primary");
+    expect(chainOf("smart", CFG)).toEqual(["primary:openai:gpt-4o-2024-08-06", "backup:groq:llama-3.1-70b"]);
+    expect(resolveModel("smart", CFG).chain[0]).toBe(resolveModel("primary", CFG).chain[0]);
+  });
+
+  it("a name that is not an alias resolves as before", () => {
+    expect(resolveModel("primary", CFG)).toMatchObject({ requested: "primary", model: "primary" });
+    expect(resolveModelName("gpt-4o", CFG)).toBe("gpt-4o");
+    expect(resolveModelName("constructor", CFG)).toBe("constructor");
+    expect(() => resolveModel("constructor", CFG)).toThrow(ModelNotFoundError);
+  });
+
+  it("a looping alias, or one that leads nowhere, is a 500 naming the alias (config error), not a 404", () => {
+    for (const name of ["loop", "dead"]) {
+      const err = (() => {
+        try {
+          resolveModel(name, CFG);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(ModelAliasError);
+      expect(err).toMatchObject({ status: 500, code: "model_alias_invalid" });
+      expect((err as Error).message).toContain(`model alias '${name}'`);
+    }
+    expect(() => resolveModel("loop", CFG)).toThrow(/cycle: loop → loop2 → loop/);
+  });
+
+  it("isModelAllowed: an alias of an allowed model is allowed; allowing an alias does not allow its target", () => {
+    expect(isModelAllowed([], "anything", CFG)).toBe(true);
+    expect(isModelAllowed(["primary"], "smart", CFG)).toBe(true);
+    expect(isModelAllowed(["best"], "smart", CFG)).toBe(true);
+    expect(isModelAllowed(["gpt-4o-mini"], "fast", CFG)).toBe(true);
+    expect(isModelAllowed(["fast"], "gpt-4o-mini", CFG)).toBe(false);
+    expect(isModelAllowed(["primary"], "fast", CFG)).toBe(false);
+    expect(isModelAllowed(["loop2"], "loop", CFG)).toBe(false);
+  });
+
+  it("aliases are not advertised by listModels (only model_list names are)", () => {
+    expect(listModels(CFG).map((m) => m.id)).toEqual(["primary", "backup"]);
   });
 });
 
