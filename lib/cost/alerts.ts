@@ -285,8 +285,11 @@ export async function deliverWebhook(
 
 // ---- the notifier: queue, delivery, resume, flush ----------------------------------------------
 
+/** What the notifier needs of the budget_alerts table. */
+export type AlertStore = Pick<BudgetAlertStore, "insert" | "recordAttempt" | "finish" | "pending" | "claim">;
+
 export interface AlertNotifierOptions {
-  store: BudgetAlertStore;
+  store: AlertStore;
   post?: WebhookPost;
   sleep?: Sleep;
   retry?: Partial<RetryOptions>;
@@ -308,7 +311,7 @@ export interface FlushResult {
 export const defaultInstance = () => `${hostname()}:${process.pid}`;
 
 export class AlertNotifier {
-  readonly store: BudgetAlertStore;
+  readonly store: AlertStore;
   readonly instance: string;
   private readonly post: WebhookPost;
   private readonly sleep: Sleep;
