@@ -5,7 +5,15 @@ import { logger } from "@/lib/observability/logger";
 import { KvUnavailableError } from "@/lib/store/kv-redis";
 import { WINDOW_MS, type ChargedEntry, type CheckResult, type LimitEntry, type RateLimiter } from "./limiter";
 import { MemoryRateLimiter } from "./limiter-memory";
+import { RedisRateLimiter } from "./limiter-redis";
 import { checkRateLimits, defaultLimiter, rateLimitHeaders, resetRateLimitsForTests, settleTokens } from "./rate-limits";
+
+// getKv() as configured, unless a test puts another store in its place.
+const kvOverride = vi.hoisted(() => ({ current: undefined as unknown }));
+vi.mock("@/lib/store/kv", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/store/kv")>();
+  return { ...real, getKv: () => kvOverride.current ?? real.getKv() };
+});
 
 const T0 = 1_800_000_000_000 - (1_800_000_000_000 % WINDOW_MS);
 
@@ -42,6 +50,7 @@ beforeEach(() => {
   setClockForTests(T0 + 3_000);
 });
 afterEach(() => {
+  kvOverride.current = undefined;
   setClockForTests(undefined);
   vi.restoreAllMocks();
 });
@@ -89,6 +98,24 @@ describe("checkRateLimits", () => {
     });
   });
 
+  it("counts a scope listed twice once, under the tighter limit", async () => {
+    const limiter = new SpyLimiter();
+    await checkRateLimits(
+      {
+        limits: [
+          { scope: "team", id: "t", rpm: 100 },
+          { scope: "team", id: "t", rpm: 20, tpm: 7 },
+        ],
+        estimatedTokens: 3,
+      },
+      { limiter },
+    );
+    expect(limiter.checks[0]).toEqual([
+      { key: "team:t:rpm", limit: 20, cost: 1 },
+      { key: "team:t:tpm", limit: 7, cost: 3 },
+    ]);
+  });
+
   it("refuses with a 429 naming the scope, the limit and the wait", async () => {
     const limiter = new SpyLimiter();
     const input = { limits: [{ scope: "key" as const, id: "key_abc", rpm: 10 }], estimatedTokens: 0 };
@@ -134,6 +161,21 @@ describe("checkRateLimits", () => {
   it.skipIf(Boolean(process.env.REDIS_URL))("is in-process (memory) without REDIS_URL", () => {
     expect(defaultLimiter().kind).toBe("memory");
     expect(defaultLimiter()).toBe(defaultLimiter());
+  });
+
+  it("uses the Redis limiter on the shared connection when the store is Redis", async () => {
+    const use = vi.fn(async () => {
+      throw new KvUnavailableError("Redis at redis://cache:6379 is unavailable (reconnecting)");
+    });
+    const fakeRedisKv = { kind: "redis", use };
+    kvOverride.current = fakeRedisKv;
+    const limiter = defaultLimiter();
+    expect(limiter).toBeInstanceOf(RedisRateLimiter);
+    expect(defaultLimiter()).toBe(limiter);
+    vi.spyOn(logger(), "warn").mockImplementation(() => undefined);
+    const admission = await checkRateLimits({ limits: [{ scope: "key", id: "k", rpm: 5 }], estimatedTokens: 0 });
+    expect(use).toHaveBeenCalledTimes(1);
+    expect(admission).toEqual({ entries: [], failedOpen: true });
   });
 
   it("fails open while the store is unreachable, with one warning per minute", async () => {

@@ -146,21 +146,22 @@ interface Planned {
 }
 
 function plan(limits: ScopeRateLimit[], estimatedTokens: number): Planned[] {
-  const out: Planned[] = [];
-  const seen = new Set<string>();
+  const byKey = new Map<string, Planned>();
   const estimate = tokens(estimatedTokens);
   for (const l of limits) {
     for (const kind of ["rpm", "tpm"] as const) {
       const limit = l[kind];
       // Negative or fractional values are configuration errors the schema rejects; ignore them here.
       if (limit === undefined || limit === null || !Number.isSafeInteger(limit) || limit < 0) continue;
+      // The id is encoded so ids with ":" cannot collide with another scope's counter.
       const key = `${l.scope}:${encodeURIComponent(l.id)}:${kind}`;
-      if (seen.has(key)) continue; // the same scope listed twice (e.g. config and database) counts once
-      seen.add(key);
-      out.push({ scope: l.scope, id: l.id, kind, limit, cost: kind === "rpm" ? 1 : estimate, key });
+      const seen = byKey.get(key);
+      // The same scope listed twice (e.g. config and database) counts once, under the tighter limit.
+      if (seen) seen.limit = Math.min(seen.limit, limit);
+      else byKey.set(key, { scope: l.scope, id: l.id, kind, limit, cost: kind === "rpm" ? 1 : estimate, key });
     }
   }
-  return out;
+  return [...byKey.values()];
 }
 
 function tokens(n: number): number {
