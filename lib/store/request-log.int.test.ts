@@ -54,4 +54,36 @@ describe("RequestLogWriter on PostgreSQL", () => {
     expect(w.stats()).toMatchObject({ queued: 0, written: 25, dropped: 0 });
     await w.close();
   });
+
+  it("a batch committed whose reply was lost is retried without counting twice in the rollups", async () => {
+    await h.prisma.requestLog.deleteMany();
+    await h.prisma.usageRollup.deleteMany();
+    let lose = 1;
+    // The statement runs and commits, then the client never hears back (once).
+    const flaky = new Proxy(h.prisma, {
+      get(target, prop, receiver) {
+        if (prop === "$queryRawUnsafe") {
+          return async (...args: Parameters<PrismaClient["$queryRawUnsafe"]>) => {
+            const out = await target.$queryRawUnsafe(...args);
+            if (lose > 0 && String(args[0]).includes("INSERT INTO request_logs")) {
+              lose--;
+              throw new Error("Connection terminated unexpectedly");
+            }
+            return out;
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const w = new RequestLogWriter({ db: async () => flaky, flushMs: 60_000 });
+    for (let i = 0; i < 30; i++) w.enqueue({ ...entry(), costMicros: 1_000 });
+    await w.close();
+    expect(await h.prisma.requestLog.count()).toBe(30);
+    const sums = await h.prisma.usageRollup.groupBy({ by: ["granularity"], where: { dimension: "global" }, _sum: { requests: true, costMicros: true } });
+    expect(sums.map((r) => [r.granularity, r._sum.requests, r._sum.costMicros]).sort()).toEqual([
+      ["day", 30n, 30_000n],
+      ["hour", 30n, 30_000n],
+      ["minute", 30n, 30_000n],
+    ]);
+  });
 });

@@ -37,6 +37,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await h.prisma.requestLog.deleteMany();
+  await h.prisma.usageRollup.deleteMany();
 });
 afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()));
@@ -79,6 +80,15 @@ describe("RequestLogWriter", () => {
         ttftMs: 5,
         inputTokens: 7,
         outputTokens: 9,
+        cachedInputTokens: 3,
+        reasoningTokens: 4,
+        costMicros: 12_345.4,
+        costStatus: "estimated",
+        priceSource: "config",
+        cacheSavingsMicros: 0,
+        swapSavingsMicros: -250,
+        swapRule: "short-to-mini",
+        swapReason: "prompt under 200 tokens",
         prompt,
         response: { ok: true },
       }),
@@ -103,11 +113,23 @@ describe("RequestLogWriter", () => {
       attempts: 3,
       latencyMs: 13,
       ttftMs: 5,
+      cachedInputTokens: 3,
+      reasoningTokens: 4,
+      costMicros: 12_345n, // BIGINT micro-USD, rounded to an integer
+      costStatus: "estimated",
+      priceSource: "config",
+      cacheSavingsMicros: 0n,
+      swapSavingsMicros: -250n,
+      swapRule: "short-to-mini",
+      swapReason: "prompt under 200 tokens",
       prompt: [{ role: "user", content: "hi" }],
       response: { ok: true },
     });
     const plain = await h.prisma.requestLog.findFirstOrThrow({ where: { id: { not: "full" } } });
-    expect(plain).toMatchObject({ prompt: null, response: null, stream: false, attempts: 1 });
+    expect(plain).toMatchObject({ prompt: null, response: null, stream: false, attempts: 1, costMicros: null, costStatus: null, swapRule: null });
+    // The same statement kept the rollups: every row counted once.
+    const rolled = await h.prisma.usageRollup.aggregate({ _sum: { requests: true }, where: { granularity: "day", dimension: "global" } });
+    expect(rolled._sum.requests).toBe(1234n);
   });
 
   it("flushes on its timer, and early when a batch is full", async () => {
