@@ -91,6 +91,14 @@ describe("modelSwap", () => {
     const noBudget = ctxFor({ model: "claude-sonnet-4-5" });
     await modelSwap(noBudget);
     expect(noBudget.swap).toBeUndefined();
+    // A reservation with no budgets reports 0 %: that is "no budget", not "0 % used".
+    const rules = [{ rule_name: "fresh", conditions: { budget_used_pct: "< 50" }, action: { model: "gpt-4o-mini" } }];
+    const none = Object.assign(ctxFor({}, { cfg: config({ rules }) }), { budget: { usedPct: 0, usages: [] } });
+    await modelSwap(none);
+    expect(none.swap).toBeUndefined();
+    const some = Object.assign(ctxFor({}, { cfg: config({ rules }) }), { budget: { usedPct: 10, usages: [{}] } });
+    await modelSwap(some);
+    expect(some.swap?.rule).toBe("fresh");
   });
 
   it("team rules match the caller's team by id (and by name once the caller carries it)", async () => {

@@ -9,12 +9,23 @@ import { evaluateSwapRules, type SwapFacts } from "@/lib/routing/swap-rules";
 import type { Caller, GatewayContext } from "../context";
 
 /**
- * The context field this stage reads that GatewayContext does not declare yet; the integrator
- * adds it to context.ts (set by the budget reserve stage), after which this cast goes away.
+ * The context field this stage reads that GatewayContext does not declare yet: the budget
+ * reserve stage's Reservation (lib/cost/budgets.ts) as `ctx.budget`. The integrator adds it to
+ * context.ts, after which this cast goes away.
  */
 export interface SwapContextFields {
-  /** The highest share of any budget that applies to the request, in percent (absent: no budget). */
-  budget?: { usedPct?: number };
+  budget?: {
+    /** The highest share of any budget that applies to the request, in percent. */
+    usedPct?: number;
+    /** Each applicable budget's counters; empty = no budget applies. */
+    usages?: readonly unknown[];
+  };
+}
+
+/** undefined when no budget applies (a Reservation says 0 % then): budget_used_pct conditions are false. */
+function budgetUsedPct(b: SwapContextFields["budget"]): number | undefined {
+  if (!b || b.usedPct === undefined || (b.usages !== undefined && b.usages.length === 0)) return undefined;
+  return b.usedPct;
 }
 
 /** Caller names from the key lookup (ApiKeyRecord.team / .user) that Caller does not carry yet. */
@@ -43,7 +54,7 @@ export function swapFacts(ctx: GatewayContext, requested: string): SwapFacts {
     end_user: req.user,
     max_tokens: requestedMaxTokens(req),
     prompt_tokens: ctx.promptTokens ?? chatPromptTokens(req),
-    budget_used_pct: x.budget?.usedPct,
+    budget_used_pct: budgetUsedPct(x.budget),
     stream: req.stream === true,
     tools: (req.tools?.length ?? 0) > 0,
   };
