@@ -6,7 +6,7 @@ import { KvUnavailableError } from "@/lib/store/kv-redis";
 import { WINDOW_MS, type ChargedEntry, type CheckResult, type LimitEntry, type RateLimiter } from "./limiter";
 import { MemoryRateLimiter } from "./limiter-memory";
 import { RedisRateLimiter } from "./limiter-redis";
-import { checkRateLimits, defaultLimiter, rateLimitHeaders, resetRateLimitsForTests, settleTokens } from "./rate-limits";
+import { checkRateLimits, defaultLimiter, rateLimitHeaders, rateLimitsOf, resetRateLimitsForTests, settleTokens } from "./rate-limits";
 
 // getKv() as configured, unless a test puts another store in its place.
 const kvOverride = vi.hoisted(() => ({ current: undefined as unknown }));
@@ -188,6 +188,21 @@ describe("checkRateLimits", () => {
     setClockForTests(T0 + 3_000 + 61_000);
     await checkRateLimits(input, { limiter });
     expect(warn).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("rateLimitsOf", () => {
+  it("takes the rpm/tpm of the budgets that carry any", () => {
+    expect(
+      rateLimitsOf([
+        { scope: "key", scopeId: "k", rpm: 10 },
+        { scope: "user", scopeId: "u" },
+        { scope: "team", scopeId: "t", tpm: 5_000 },
+      ]),
+    ).toEqual([
+      { scope: "key", id: "k", rpm: 10, tpm: undefined },
+      { scope: "team", id: "t", rpm: undefined, tpm: 5_000 },
+    ]);
   });
 });
 

@@ -8,6 +8,7 @@ import "server-only";
 import { RateLimitError } from "@/lib/errors";
 import { nowMs } from "@/lib/cost/clock";
 import type { BudgetScope } from "@/lib/cost/cost-schema";
+import type { BudgetDefinition } from "@/lib/cost/budget-types";
 import { logger } from "@/lib/observability/logger";
 import { getKv } from "@/lib/store/kv";
 import type { RedisKv } from "@/lib/store/kv-redis";
@@ -57,6 +58,13 @@ export interface RateLimitOptions {
   limiter?: RateLimiter;
   /** The time of the check (tests); by default nowMs(). */
   now?: number;
+}
+
+/** The rpm/tpm limits carried by a request's budgets (budgetDefinitions().budgetsFor(…)). */
+export function rateLimitsOf(budgets: Pick<BudgetDefinition, "scope" | "scopeId" | "rpm" | "tpm">[]): ScopeRateLimit[] {
+  return budgets
+    .filter((b) => (b.rpm !== undefined && b.rpm !== null) || (b.tpm !== undefined && b.tpm !== null))
+    .map((b) => ({ scope: b.scope, id: b.scopeId, rpm: b.rpm, tpm: b.tpm }));
 }
 
 const SCOPE_LABEL: Record<RateLimitScope, string> = {
