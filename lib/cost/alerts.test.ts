@@ -192,6 +192,11 @@ describe("deliverWebhook", () => {
     expect(await deliverWebhook(hook(), {}, { retry: FAST, post: limited.post, sleep: s.sleep, signal })).toMatchObject({ ok: true, attempts: 3 });
     expect(s.waits).toEqual([3_000, 16_000]);
   });
+  it("never lets the webhook URL through in an error text", async () => {
+    const r = scripted([new Error("Failed to parse URL from https://hooks.example.com/secret/path")]);
+    const out = await deliverWebhook(hook(), {}, { retry: { ...FAST, attempts: 1 }, post: r.post, sleep: sleeper().sleep, signal });
+    expect(out.error).toBe("https://hooks.example.com/****: Failed to parse URL from https://hooks.example.com/****");
+  });
   it("stops when aborted (shutdown) and says so", async () => {
     const ac = new AbortController();
     const r = scripted([503]);

@@ -178,16 +178,31 @@ export const fetchPost: WebhookPost = async (url, body, headers, signal) => {
     signal,
     redirect: "follow",
   });
-  let text = "";
-  try {
-    text = (await res.text()).slice(0, MAX_BODY_CHARS);
-  } catch {
-    /* the status is what matters */
-  }
+  const text = await readStart(res, MAX_BODY_CHARS);
   const ra = res.headers.get("retry-after");
   const seconds = ra !== null && /^\d+$/.test(ra.trim()) ? Number(ra.trim()) : undefined;
   return { status: res.status, body: text, ...(seconds !== undefined ? { retryAfterMs: seconds * 1_000 } : {}) };
 };
+
+/** The first `max` characters of a body, without downloading the rest (a receiver's error page can be large). */
+async function readStart(res: Response, max: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    while (text.length < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    /* the status is what matters */
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return text.slice(0, max);
+}
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -267,7 +282,9 @@ export async function deliverWebhook(
       }
     } catch (err) {
       if (signal.aborted) return { ...last, attempts: attempt - 1, aborted: true };
-      last = { ok: false, attempts: attempt, error: `${where}: ${describeError(err, timeout.aborted, retry.timeoutMs)}` };
+      // Error texts can quote the URL (e.g. a parse failure): never let the secret path through.
+      const why = describeError(err, timeout.aborted, retry.timeoutMs).split(webhook.url).join(where);
+      last = { ok: false, attempts: attempt, error: `${where}: ${why}` };
     }
     try {
       await opts.onAttempt?.(last.ok ? null : (last.error ?? null));
