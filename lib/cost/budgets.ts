@@ -14,7 +14,9 @@
 import "server-only";
 import { BudgetExceededError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
+import { getDb } from "@/lib/store/db";
 import { getKv, type KeyValueStore } from "@/lib/store/kv";
+import { spendSince } from "@/lib/store/usage-rollups";
 import type { RedisKv } from "@/lib/store/kv-redis";
 import { COUNTER_GRACE_MS, counterKey, type BudgetCounters, type CounterEntry, type CounterState } from "./budget-counters";
 import { MemoryBudgetCounters } from "./budget-counters-memory";
@@ -275,12 +277,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 // ---- the process-wide service ---------------------------------------------------------------------
 
-/**
- * TODO(usage rollups): until lib/store/usage-rollups.ts exports spendSince(db, dimension, value,
- * since), missing counters start from 0 (exact within a process lifetime and a Redis lifetime).
- * The integrator wires the real source with setBudgetSpendSource at start-up.
- */
-const zeroSpend: SpendSource = async () => 0;
+/** The usage rollups (every logged request's cost, per key, user, end user, team, org and globally). */
+const rollupSpend: SpendSource = async (scope, scopeId, since) => spendSince(await getDb(), scope, scopeId, since);
 
 interface ServiceGlobal {
   service?: BudgetService;
@@ -291,7 +289,7 @@ interface ServiceGlobal {
 const GLOBAL_KEY = Symbol.for("helix.cost.budgets");
 function state(): ServiceGlobal {
   const g = globalThis as unknown as Record<symbol, ServiceGlobal | undefined>;
-  return (g[GLOBAL_KEY] ??= { spendSource: zeroSpend, redis: new WeakMap() });
+  return (g[GLOBAL_KEY] ??= { spendSource: rollupSpend, redis: new WeakMap() });
 }
 
 /** The counters of the process-wide store: Redis when REDIS_URL is set, in-process otherwise. */
@@ -306,7 +304,7 @@ function defaultCounters(): BudgetCounters {
   return (s.memory ??= new MemoryBudgetCounters());
 }
 
-/** The database spend that seeds missing counters (usage rollups). */
+/** Replaces the database spend that seeds missing counters (default: the usage rollups). */
 export function setBudgetSpendSource(source: SpendSource): void {
   state().spendSource = source;
 }
