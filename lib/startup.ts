@@ -10,6 +10,7 @@ import { getVectorStore } from "@/lib/cache/vector-stores/select";
 import { warmUpNlp } from "@/lib/pii/recognizers/nlp/nlp-recognizer";
 import { flushRequestLogs } from "@/lib/store/request-log";
 import { flushPiiIncidents } from "@/lib/store/pii-incidents";
+import { flushAlerts, resumePendingAlerts } from "@/lib/cost/alerts";
 import { logger } from "@/lib/observability/logger";
 import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
 
@@ -57,6 +58,8 @@ async function start(): Promise<void> {
     warmScanner(pii);
     warmUpNlp();
   }
+  // Budget alerts whose delivery an earlier instance left unfinished.
+  void resumePendingAlerts();
   log.info({ database: db.kind, location: db.location, vector: db.vector, store: kv.kind }, "helix ready");
   if (!e.MASTER_KEY) {
     log.warn(
@@ -77,7 +80,7 @@ async function start(): Promise<void> {
       void drained(SHUTDOWN_GRACE_MS)
         .then((clean) => {
           if (!clean) log.warn({ inFlight: inFlightRequests() }, "shutdown grace period over with requests still in flight");
-          return Promise.all([flushRequestLogs(), flushPiiIncidents()]);
+          return Promise.all([flushRequestLogs(), flushPiiIncidents(), flushAlerts(5_000)]);
         })
         .then(([requests, incidents]) => log.info({ requests, incidents }, "request logs flushed"))
         .catch((err: unknown) => log.error({ err }, "final log flush failed"))

@@ -4,6 +4,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import type { z } from "zod";
 import { HelixConfigSchema, type HelixConfig } from "./schema";
 import { closestMatch, knownKeysAt, unknownKeyMessage } from "./suggest";
+import { validateRoutingConfig } from "@/lib/routing/validate-routing";
 
 export interface ConfigIssue {
   /** Dotted path with array indices in brackets, e.g. "model_list[2].fallbacks[0]"; "" for the whole file. */
@@ -126,7 +127,13 @@ function validate(
   locate: (path: readonly PropertyKey[], atKey: boolean) => { line: number; column: number },
 ): ConfigResult {
   const parsed = HelixConfigSchema.safeParse(dropNullValues(value ?? {}), { reportInput: true });
-  if (parsed.success) return { ok: true, config: deepFreeze(parsed.data) };
+  if (parsed.success) {
+    // Cross-section checks the schema cannot express (aliases that loop, rules that cannot be served).
+    const routing = validateRoutingConfig(parsed.data);
+    if (routing.length === 0) return { ok: true, config: deepFreeze(parsed.data) };
+    const errors = routing.map((i) => ({ path: formatPath(i.path), ...locate(i.path, i.path[2] === "model_aliases"), message: i.message }));
+    return { ok: false, source, errors };
+  }
   const errors: ConfigIssue[] = [];
   for (const issue of parsed.error.issues) {
     if (issue.code === "unrecognized_keys") {

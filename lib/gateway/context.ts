@@ -9,6 +9,9 @@ import type { OutputScan } from "@/lib/pii/output-scan";
 import type { CachePolicy } from "@/lib/cache/cache-policy";
 import type { PiiPolicyRef } from "@/lib/pii/policy-resolution";
 import type { RequestCost } from "@/lib/cost/request-cost";
+import type { Reservation } from "@/lib/cost/budgets";
+import type { BudgetSubject } from "@/lib/cost/budget-definitions";
+import type { Admission } from "@/lib/ratelimit/rate-limits";
 import { newRequestId } from "@/lib/http/request-id";
 
 export type Endpoint = "chat.completions" | "embeddings";
@@ -20,7 +23,10 @@ export interface Caller {
   keyId?: string;
   keyName?: string;
   userId?: string;
+  /** The user's external id (the name given when the key was created): swap rules match either. */
+  userExternalId?: string;
   teamId?: string;
+  teamName?: string;
   orgId?: string;
   /** Allowed models; empty = all. */
   models: string[];
@@ -105,6 +111,10 @@ export interface GatewayContext {
   pii?: { findings: PiiFinding[]; tokens?: TokenMap; policy: string; /** Set when scan_output is on. */ output?: OutputScan };
   /** Estimated prompt tokens (a character count; for reservations, rate limits and swap rules). */
   promptTokens?: number;
+  /** Counted against requests/tokens per minute (settled with the real tokens afterwards). */
+  rateLimit?: Admission;
+  /** Reserved on the applicable budgets (settled with the real cost afterwards). */
+  budget?: Reservation;
   /** Set when a model-swap rule changed the model: what was asked for and why it changed. */
   swap?: { from: ProviderTarget; toModel: string; rule: string; reason?: string };
   /** The request's cost, computed once when it ends (lib/cost/request-cost.ts). */
@@ -130,4 +140,11 @@ export function createContext(request: Request, endpoint: Endpoint, config: Heli
 
 export function elapsedMs(ctx: GatewayContext): number {
   return Math.round(performance.now() - ctx.t0);
+}
+
+/** Who a request's spend and limits are attributed to. */
+export function budgetSubject(ctx: GatewayContext): BudgetSubject {
+  const c = ctx.caller;
+  const endUser = ctx.chatRequest?.user ?? ctx.embeddingsRequest?.user;
+  return { keyId: c?.keyId, userId: c?.userId, teamId: c?.teamId, orgId: c?.orgId, ...(endUser ? { endUser } : {}) };
 }

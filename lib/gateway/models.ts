@@ -2,7 +2,7 @@ import "server-only";
 import { resolveCaller } from "@/lib/auth/caller";
 import { getConfig } from "@/lib/config/loader";
 import { ModelNotFoundError } from "@/lib/errors";
-import { listModels, resolveModel } from "@/lib/routing/resolve-model";
+import { isModelAllowed, listModels, resolveModel } from "@/lib/routing/resolve-model";
 import type { ModelObject } from "./openai-contract";
 
 // Models have no creation time of their own; a fixed one keeps responses stable across instances.
@@ -21,7 +21,8 @@ export async function getModelResponse(request: Request, segments: string[]): Pr
   const id = segments.join("/");
   const caller = await resolveCaller(request);
   // A model this key may not use does not exist for it (as in the list).
-  if (caller.models.length > 0 && !caller.models.includes(id)) throw new ModelNotFoundError(id);
-  const { chain } = resolveModel(id, getConfig());
+  const config = getConfig();
+  if (!isModelAllowed(caller.models, id, config)) throw new ModelNotFoundError(id);
+  const { chain } = resolveModel(id, config);
   return { id, object: "model", created: CREATED, owned_by: chain[0].provider };
 }

@@ -15,6 +15,10 @@ import { piiProtection } from "./stages/pii-protection";
 import { exactCache } from "./stages/exact-cache";
 import { semanticCache } from "./stages/semantic-cache";
 import { callProvider } from "./stages/call-provider";
+import { rateLimit } from "./stages/rate-limit";
+import { budgetReserve } from "./stages/budget-reserve";
+import { modelSwap } from "./stages/model-swap";
+import { settleSpend } from "./settle";
 
 type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
 
@@ -22,7 +26,18 @@ type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
  * The order of the request pipeline, and the only place that knows it (house rule 3).
  * A stage ends the request early by returning a result or throwing a HelixError.
  */
-const STAGES: readonly Stage[] = [authenticate, validateRequest, route, piiProtection, exactCache, semanticCache, callProvider];
+const STAGES: readonly Stage[] = [
+  authenticate,
+  validateRequest,
+  rateLimit,
+  route,
+  budgetReserve,
+  modelSwap,
+  piiProtection,
+  exactCache,
+  semanticCache,
+  callProvider,
+];
 
 export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
   for (const stage of STAGES) {
@@ -57,9 +72,15 @@ async function account(ctx: GatewayContext, outcome: Finish): Promise<void> {
     logger().error({ requestId: ctx.requestId, err }, "post-response work failed");
   }
   try {
-    ctx.cost ??= await requestCost(ctx, outcome.producedText);
+    try {
+      ctx.cost ??= await requestCost(ctx, outcome.producedText);
+    } catch (err) {
+      logger().error({ requestId: ctx.requestId, err }, "request cost could not be computed");
+    }
+    // Settled even without a cost, so that the reservation does not hold budget until it expires.
+    await settleSpend(ctx);
   } catch (err) {
-    logger().error({ requestId: ctx.requestId, err }, "request accounting failed");
+    logger().error({ requestId: ctx.requestId, err }, "request spend could not be settled");
   } finally {
     // The log row (and the in-flight count) must never be lost to a failure above.
     recordRequest(ctx, outcome);

@@ -1,15 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigObject } from "@/lib/config/parse";
-import type { HelixConfig } from "@/lib/config/schema";
+import { HelixConfigSchema, type HelixConfig } from "@/lib/config/schema";
 import { validateRoutingConfig } from "./validate-routing";
 
+// The schema alone: the loader itself refuses what these tests feed the validator.
 function config(aliases: Record<string, string>, rules: unknown[] = []): HelixConfig {
-  const r = parseConfigObject({
+  return HelixConfigSchema.parse({
     helix_settings: { gateway: { model_aliases: aliases }, cost_optimization: { rules } },
     model_list: [{ model_name: "smart", provider: "openai", model: "gpt-4o" }],
   });
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.config;
 }
 const swap = (rule_name: string, model: string) => ({ rule_name, action: { model } });
 
@@ -53,5 +52,13 @@ describe("validateRoutingConfig", () => {
       { path: ["helix_settings", "cost_optimization", "rules", 2, "rule_name"], message: expect.stringMatching(/already used by rules\[0\]/) },
       { path: ["helix_settings", "cost_optimization", "rules", 2, "action", "model"], message: expect.stringMatching(/"llama3" .*\(nowhere → llama3\)$/) },
     ]);
+  });
+});
+
+describe("the config loader", () => {
+  it("refuses a config with routing issues, naming the alias or rule", () => {
+    const r = parseConfigObject({ helix_settings: { gateway: { model_aliases: { a: "b", b: "a" } } } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.path)).toEqual(["helix_settings.gateway.model_aliases.a", "helix_settings.gateway.model_aliases.b"]);
   });
 });

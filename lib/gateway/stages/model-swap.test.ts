@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseConfigObject } from "@/lib/config/parse";
+import { HelixConfigSchema } from "@/lib/config/schema";
 import { resetEnvForTests } from "@/lib/env";
 import type { ChatCompletionRequest } from "@/lib/gateway/openai-contract";
 import { resolveModel, type ResolvedTarget } from "@/lib/routing/resolve-model";
@@ -40,6 +41,14 @@ function config(cost: Record<string, unknown> = {}, aliases: Record<string, stri
   });
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.config;
+}
+
+/** Skips the loader's routing checks: a rule it would refuse must still be harmless at run time. */
+function unchecked(cost: Record<string, unknown>) {
+  return HelixConfigSchema.parse({
+    helix_settings: { cost_optimization: { rules: RULES, ...cost } },
+    model_list: [{ model_name: "cheap", provider: "openai", model: "gpt-4o-mini" }],
+  });
 }
 
 const VIRTUAL: Caller = { kind: "virtual", keyHash: "h", keyId: "key_1", keyName: "ci", teamId: "team_1", userId: "usr_1", models: [] };
@@ -191,7 +200,7 @@ describe("modelSwap", () => {
   });
 
   it("skips a target that cannot be resolved or has no credentials, serving the request as asked", async () => {
-    const unresolvable = ctxFor({}, { cfg: config({ rules: [{ rule_name: "bad", action: { model: "mistral-large" } }] }) });
+    const unresolvable = ctxFor({}, { cfg: unchecked({ rules: [{ rule_name: "bad", action: { model: "mistral-large" } }] }) });
     await modelSwap(unresolvable);
     expect(unresolvable.swap).toBeUndefined();
     const keyless = ctxFor({}, { cfg: config({ rules: [{ rule_name: "groq", action: { model: "groq/llama-3.1-8b-instant" } }] }) });

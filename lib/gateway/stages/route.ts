@@ -1,13 +1,13 @@
 import "server-only";
 import { PermissionDeniedError } from "@/lib/errors";
-import { resolveModel } from "@/lib/routing/resolve-model";
+import { isModelAllowed, resolveModel } from "@/lib/routing/resolve-model";
 import type { GatewayContext } from "../context";
 
 /** Stage: which deployments serve the requested model, in order (404 if none, 403 if not allowed). */
 export async function route(ctx: GatewayContext): Promise<void> {
   const model = ctx.requestedModel!;
   const allowed = ctx.caller?.models ?? [];
-  if (allowed.length > 0 && !allowed.includes(model)) {
+  if (!isModelAllowed(allowed, model, ctx.config)) {
     throw new PermissionDeniedError(`This key may not use model '${model}'. Allowed: ${allowed.join(", ")}.`, {
       param: "model",
       code: "model_not_allowed",
