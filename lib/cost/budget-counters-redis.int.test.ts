@@ -45,3 +45,29 @@ describe("redis budget counters", () => {
     expect(await a.read([e], T0)).toEqual([{ spentMicros: 800, reservedMicros: 200 }]);
   });
 });
+
+describe("script loading", () => {
+  it("falls back to EVAL when the server does not know the script (NOSCRIPT), then uses EVALSHA", async () => {
+    const calls: string[] = [];
+    let known = false;
+    const client = {
+      evalsha: async (...args: unknown[]) => {
+        calls.push("evalsha");
+        if (!known) throw new Error("NOSCRIPT No matching script. Please use EVAL.");
+        return kvA.client.evalsha(...(args as [string, number, ...string[]]));
+      },
+      eval: async (...args: unknown[]) => {
+        calls.push("eval");
+        known = true;
+        return kvA.client.eval(...(args as [string, number, ...string[]]));
+      },
+    };
+    const fakeKv = { use: (_cmd: string, fn: (c: unknown) => Promise<unknown>) => fn(client) } as unknown as RedisKv;
+    const c: BudgetCounters = new RedisBudgetCounters(fakeKv);
+    const T0 = Date.UTC(2026, 10, 29, 12);
+    const e = { counterKey: `helix:{budget}:key:${randomBytes(4).toString("hex")}:${T0}`, limitMicros: 100, hard: true, ttlMs: 3_600_000 };
+    await c.seed(e, 5, T0);
+    expect(await c.read([e], T0)).toEqual([{ spentMicros: 5, reservedMicros: 0 }]);
+    expect(calls).toEqual(["evalsha", "eval", "evalsha"]);
+  });
+});

@@ -5,6 +5,7 @@
 // Every key contains the hash tag {budget}, so all keys of a script hash to one slot and the same
 // scripts run on Redis Cluster.
 import "server-only";
+import { createHash } from "node:crypto";
 import type { RedisKv } from "@/lib/store/kv-redis";
 import type { BudgetCounters, CounterEntry, CounterState, ReserveResult, SettleResult, SettledState } from "./budget-counters";
 
@@ -162,17 +163,38 @@ export class RedisBudgetCounters implements BudgetCounters {
   }
 
   async seed(entry: CounterEntry, spentMicros: number): Promise<void> {
-    await this.kv.use("budget seed", (c) => c.eval(SEED, 1, entry.counterKey, int(spentMicros), ttl(entry)));
+    await this.run("budget seed", SEED, [entry.counterKey], [int(spentMicros), ttl(entry)]);
   }
 
   private eval(command: string, script: string, entries: CounterEntry[], args: (string | number)[]): Promise<unknown> {
     const keys = entries.flatMap((e) => [e.counterKey, `${e.counterKey}:res`]);
-    return this.kv.use(command, (c) => c.eval(script, keys.length, ...keys, ...args));
+    return this.run(command, script, keys, args);
+  }
+
+  /** EVALSHA (the script's text is sent only once per server), EVAL when the server does not know it yet. */
+  private run(command: string, script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    const sha = sha1(script);
+    return this.kv.use(command, async (c) => {
+      try {
+        return await c.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (err) {
+        if (err instanceof Error && err.message.startsWith("NOSCRIPT")) return c.eval(script, keys.length, ...keys, ...args);
+        throw err;
+      }
+    });
   }
 }
 
+const shas = new Map<string, string>();
+function sha1(script: string): string {
+  let s = shas.get(script);
+  if (!s) shas.set(script, (s = createHash("sha1").update(script).digest("hex")));
+  return s;
+}
+
+/** A non-negative whole number of micro-USD (NaN and negatives count as 0). */
 function int(n: number): number {
-  return Math.max(0, Math.round(n));
+  return Number.isFinite(n) ? Math.max(0, Math.round(n)) : 0;
 }
 
 function ttl(e: CounterEntry): number {

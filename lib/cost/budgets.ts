@@ -103,7 +103,7 @@ export class BudgetService {
       const now = nowMs();
       const entries = defs.map((d) => this.reserved(d, now));
       const counters = entries.map((e) => e.entry);
-      const estimate = Math.max(0, Math.round(req.estimateMicros));
+      const estimate = wholeMicros(req.estimateMicros);
       for (let attempt = 0; ; attempt++) {
         const r = await this.counters().reserve(req.requestId, counters, estimate, this.reservationTtlMs, now);
         if (r.status === "missing") {
@@ -126,7 +126,7 @@ export class BudgetService {
   async settle(reservation: Reservation, actualMicros: number): Promise<BudgetSettlement[]> {
     const entries = reservation.entries;
     if (entries.length === 0) return [];
-    const actual = Math.max(0, Math.round(actualMicros));
+    const actual = wholeMicros(actualMicros);
     const now = nowMs();
     try {
       const counters = entries.map((e) => e.entry);
@@ -203,7 +203,7 @@ export class BudgetService {
           this.spendSourceTimeoutMs,
           `spend of ${e.definition.scope} '${e.definition.scopeId}'`,
         );
-        await counters.seed(e.entry, Math.max(0, Math.round(spent)), now);
+        await counters.seed(e.entry, wholeMicros(spent), now);
       }),
     );
   }
@@ -214,6 +214,11 @@ export class BudgetService {
     this.lastWarnAt = t;
     this.warnSink(message, err);
   }
+}
+
+/** A non-negative whole number of micro-USD (NaN and negatives count as 0). */
+function wholeMicros(n: number): number {
+  return Number.isFinite(n) ? Math.max(0, Math.round(n)) : 0;
 }
 
 function usage(e: ReservedBudget, s: CounterState): BudgetUsage {
