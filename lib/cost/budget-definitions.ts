@@ -7,6 +7,7 @@ import { DEFAULT_ALERT_THRESHOLDS, type BudgetScope, type BudgetSpec } from "./c
 import type { BudgetDefinition } from "./budget-types";
 import { logger } from "@/lib/observability/logger";
 import { budgetStore, type BudgetRecord } from "@/lib/store/budgets";
+import { ROLLUP_VALUE_MAX_CHARS } from "@/lib/store/usage-rollups";
 
 /** The ids a request is attributed to (from the caller and the OpenAI `user` field). */
 export interface BudgetSubject {
@@ -25,6 +26,9 @@ export interface BudgetConfig {
   global_budget?: BudgetSpec;
   end_user_budget?: BudgetSpec;
 }
+
+/** End-user names are cut to this length, as the usage rollups store them. */
+export const END_USER_MAX_CHARS = ROLLUP_VALUE_MAX_CHARS;
 
 /** The scope id of the one gateway-wide budget. */
 export const GLOBAL_SCOPE_ID = "global";
@@ -80,6 +84,7 @@ export class BudgetDefinitions {
   private readonly log: (message: string) => void;
   private rows: Map<string, BudgetRecord> | undefined;
   private loadedAt = Number.NEGATIVE_INFINITY;
+  private loadedAtWall = Number.NEGATIVE_INFINITY;
   private loading: { generation: number; promise: Promise<Map<string, BudgetRecord>> } | undefined;
   private generation = 0;
 
@@ -93,6 +98,7 @@ export class BudgetDefinitions {
   invalidate(): void {
     this.generation++;
     this.loadedAt = Number.NEGATIVE_INFINITY;
+    this.loadedAtWall = Number.NEGATIVE_INFINITY;
   }
 
   /** The stored row of one scope (cached). */
@@ -112,8 +118,10 @@ export class BudgetDefinitions {
     stored("key", subject.keyId);
     stored("user", subject.userId);
     if (subject.endUser !== undefined && subject.endUser !== "") {
-      if (!stored("end_user", subject.endUser) && config.end_user_budget) {
-        out.push(definitionFromSpec("end_user", subject.endUser, config.end_user_budget, config));
+      // As long as the usage rollups keep it (their spend seeds the counters).
+      const endUser = subject.endUser.slice(0, END_USER_MAX_CHARS);
+      if (!stored("end_user", endUser) && config.end_user_budget) {
+        out.push(definitionFromSpec("end_user", endUser, config.end_user_budget, config));
       }
     }
     stored("team", subject.teamId);
@@ -126,8 +134,7 @@ export class BudgetDefinitions {
 
   /** All stored rows, reloaded when older than the refresh interval. A failed reload keeps serving the last rows. */
   private async all(): Promise<Map<string, BudgetRecord>> {
-    const now = nowMs();
-    if (this.rows && now - this.loadedAt < this.refreshMs && now >= this.loadedAt) return this.rows;
+    if (this.rows && this.fresh()) return this.rows;
     // A load started before an edit on this instance may miss it: start another.
     if (!this.loading || this.loading.generation !== this.generation) {
       const generation = this.generation;
@@ -141,18 +148,34 @@ export class BudgetDefinitions {
     } catch (err) {
       if (!this.rows) throw err;
       // Serve the last rows for another interval rather than retrying on every request.
-      this.loadedAt = nowMs();
+      this.stamp();
       this.log(`budgets could not be reloaded (${err instanceof Error ? err.message : String(err)}); using the last loaded ones`);
       return this.rows;
     }
   }
 
+  /**
+   * Younger than the refresh interval on the budget clock (which tests move) and on the wall
+   * clock (so a clock frozen by a test cannot keep rows forever).
+   */
+  private fresh(): boolean {
+    const age = nowMs() - this.loadedAt;
+    const wallAge = Date.now() - this.loadedAtWall;
+    return age >= 0 && age < this.refreshMs && wallAge >= 0 && wallAge < this.refreshMs;
+  }
+
+  private stamp(): void {
+    this.loadedAt = nowMs();
+    this.loadedAtWall = Date.now();
+  }
+
   private async reload(generation: number): Promise<Map<string, BudgetRecord>> {
-    const started = nowMs();
+    const started = { clock: nowMs(), wall: Date.now() };
     const rows = new Map((await this.loadRows()).map((r) => [rowKey(r.scope, r.scopeId), r]));
     if (generation === this.generation) {
       this.rows = rows;
-      this.loadedAt = started;
+      this.loadedAt = started.clock;
+      this.loadedAtWall = started.wall;
     } else {
       this.rows ??= rows;
     }
