@@ -31,6 +31,10 @@ describe("redis budget counters", () => {
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(3_600_000);
     expect(await kvA.client.pttl(`${e.counterKey}:res`)).toBeGreaterThan(0);
+    // Every key a script touches carries the one hash tag (one Cluster slot).
+    const keys = await kvA.client.keys(`${prefix}*`);
+    expect(keys.length).toBeGreaterThan(1);
+    for (const k of keys) expect(k.slice(prefix.length)).toMatch(/^helix:\{budget\}:/);
   });
 
   it("two instances (two clients) share one counter", async () => {

@@ -112,6 +112,12 @@ describe("reserveBudgets", () => {
     ]);
     await svc.settle(r, 2_000);
     await expect(reserve(svc, 1, { endUser: "bob", config })).rejects.toThrow("Budget exceeded for end user 'bob'");
+    // Header values stay ASCII whatever the end user's name.
+    await svc.settle(await reserve(svc, 2_000, { endUser: "zoë 🚀", config }), 2_000);
+    const named = await reserve(svc, 1, { endUser: "zoë 🚀", config }).catch((e) => e);
+    expect(named.message).toContain("end user 'zoë 🚀'");
+    expect(() => new Headers(named.headers)).not.toThrow();
+    expect(named.headers["x-helix-budget-scope"]).toBe("end_user:zo%C3%AB%20%F0%9F%9A%80");
     expect((await reserve(svc, 1, { endUser: "vip", config })).entries[0].definition.source).toBe("database");
     const withGlobal = service([row("global", "global", 0)]);
     await expect(reserve(withGlobal, 1, { config })).rejects.toThrow("Budget exceeded for the gateway (global budget): spent $0.00 of $0.00 (daily");

@@ -267,7 +267,7 @@ function exceeded(u: BudgetUsage, d: BudgetDefinition, now: number): BudgetExcee
   return new BudgetExceededError(
     `Budget exceeded for ${scopeLabel(u.scope, u.scopeId)}: spent ${formatUsd(u.spentMicros)}${inFlight} of ${formatUsd(u.limitMicros)} ` +
       `(${periodLabel(d)}, resets ${u.resetAt.toISOString()})`,
-    { resetAt: u.resetAt, now, headers: { "x-helix-budget-scope": `${u.scope}:${u.scopeId}` } },
+    { resetAt: u.resetAt, now, headers: { "x-helix-budget-scope": `${u.scope}:${encodeURIComponent(u.scopeId)}` } },
   );
 }
 
