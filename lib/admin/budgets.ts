@@ -67,16 +67,19 @@ function idParam(scope: BudgetScope, id: string): string {
 
 const usd = (micros: number) => micros / 1_000_000;
 
-/** The current period's counters, or null fields when the budget has no limit or the store cannot answer. */
-async function current(def: BudgetDefinition) {
-  if (def.limitMicros === undefined) return { period_start: null, reset_at: null, spend_usd: null, spend_micros: null, reserved_usd: null, reserved_micros: null, remaining_usd: null, remaining_micros: null, used_pct: null };
-  let u: BudgetUsage;
-  try {
-    u = await budgetService().status(def);
-  } catch (err) {
-    logger().warn({ component: "budgets", err: err instanceof Error ? err.message : String(err) }, "budget usage unavailable");
-    return { usage_unavailable: true, period_start: null, reset_at: null, spend_usd: null, spend_micros: null, reserved_usd: null, reserved_micros: null, remaining_usd: null, remaining_micros: null, used_pct: null };
-  }
+const NO_USAGE = {
+  period_start: null,
+  reset_at: null,
+  spend_usd: null,
+  spend_micros: null,
+  reserved_usd: null,
+  reserved_micros: null,
+  remaining_usd: null,
+  remaining_micros: null,
+  used_pct: null,
+};
+
+function presentUsage(u: BudgetUsage) {
   const remaining = Math.max(0, u.limitMicros - u.spentMicros);
   return {
     period_start: u.periodStart.toISOString(),
@@ -91,8 +94,32 @@ async function current(def: BudgetDefinition) {
   };
 }
 
+/**
+ * The current period's counters of each budget (one counter read for all), or null fields for a
+ * budget without a spend limit, or with `usage_unavailable: true` when the store cannot answer.
+ */
+async function currentUsages(defs: BudgetDefinition[]) {
+  const limited = defs.filter((d) => d.limitMicros !== undefined);
+  let usages: BudgetUsage[] | undefined;
+  try {
+    usages = await budgetService().statuses(limited);
+  } catch (err) {
+    logger().warn({ component: "budgets", err: err instanceof Error ? err.message : String(err) }, "budget usage unavailable");
+  }
+  return defs.map((d) => {
+    if (d.limitMicros === undefined) return NO_USAGE;
+    if (!usages) return { ...NO_USAGE, usage_unavailable: true };
+    return presentUsage(usages[limited.indexOf(d)]);
+  });
+}
+
 async function present(def: BudgetDefinition, record?: BudgetRecord) {
-  return {
+  return (await presentMany([{ def, record }]))[0];
+}
+
+async function presentMany(items: { def: BudgetDefinition; record?: BudgetRecord }[]) {
+  const usages = await currentUsages(items.map((i) => i.def));
+  return items.map(({ def, record }, i) => ({
     object: "budget",
     scope: def.scope,
     scope_id: def.scopeId,
@@ -108,9 +135,9 @@ async function present(def: BudgetDefinition, record?: BudgetRecord) {
     rpm: def.rpm ?? null,
     tpm: def.tpm ?? null,
     anchor: def.period === "days" ? def.anchor.toISOString() : null,
-    ...(await current(def)),
+    ...usages[i],
     ...(record ? { created_at: record.createdAt.toISOString(), updated_at: record.updatedAt.toISOString(), updated_by: record.updatedBy } : {}),
-  };
+  }));
 }
 
 const costConfig = () => getConfig().helix_settings.cost_optimization;
@@ -132,11 +159,12 @@ export async function listBudgetsResponse(request: Request) {
   const scope = raw ? scopeParam(raw) : undefined;
   const cfg = costConfig();
   const records = await budgetStore().list(scope);
-  const data = await Promise.all(records.map((r) => present(definitionFromRecord(r, cfg), r)));
+  const items: { def: BudgetDefinition; record?: BudgetRecord }[] = records.map((r) => ({ def: definitionFromRecord(r, cfg), record: r }));
   const hasGlobal = records.some((r) => r.scope === "global");
   if (!hasGlobal && cfg.global_budget && (!scope || scope === "global")) {
-    data.push(await present(definitionFromSpec("global", GLOBAL_SCOPE_ID, cfg.global_budget, cfg)));
+    items.push({ def: definitionFromSpec("global", GLOBAL_SCOPE_ID, cfg.global_budget, cfg) });
   }
+  const data = await presentMany(items);
   return {
     object: "list",
     data,

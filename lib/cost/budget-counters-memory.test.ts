@@ -1,7 +1,7 @@
 // The in-process budget counters (embedded mode) against the shared counter contract, plus expiry.
 import { describe, expect, it } from "vitest";
 import { MemoryBudgetCounters } from "./budget-counters-memory";
-import { counterContract } from "./budget-counters-contract";
+import { counterContract } from "./budget-counters.suite";
 
 counterContract("memory", () => new MemoryBudgetCounters());
 

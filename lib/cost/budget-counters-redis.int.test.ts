@@ -6,7 +6,7 @@ import { RedisKv } from "@/lib/store/kv-redis";
 import { TEST_REDIS_URL } from "@/test/support/services";
 import type { BudgetCounters } from "./budget-counters";
 import { RedisBudgetCounters } from "./budget-counters-redis";
-import { counterContract } from "./budget-counters-contract";
+import { counterContract } from "./budget-counters.suite";
 
 const prefix = `helix-test:${randomBytes(6).toString("hex")}:`;
 const kvA = new RedisKv({ url: TEST_REDIS_URL, keyPrefix: prefix });

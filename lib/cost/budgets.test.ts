@@ -202,6 +202,25 @@ describe("reserveBudgets", () => {
   });
 });
 
+describe("statuses", () => {
+  it("reads many budgets at once and hydrates only the missing counters", async () => {
+    setClockForTests(Date.parse("2026-11-29T10:00:00Z"));
+    const seeded: string[] = [];
+    const svc = service([row("key", "k1", 1), row("team", "tm_123", 0.5, { period: "monthly" })], {
+      spend: async (scope, id) => {
+        seeded.push(`${scope}:${id}`);
+        return scope === "team" ? 123 : 0;
+      },
+    });
+    await svc.settle(await reserve(svc, 10, { teamId: undefined }), 40);
+    const defs = await svc.definitions.budgetsFor(caller, CONFIG);
+    const [key, team] = await svc.statuses(defs);
+    expect(key).toMatchObject({ scope: "key", spentMicros: 40, reservedMicros: 0 });
+    expect(team).toMatchObject({ scope: "team", spentMicros: 123, periodStart: new Date("2026-11-01T00:00:00Z"), resetAt: new Date("2026-12-01T00:00:00Z") });
+    expect(seeded).toEqual(["key:k1", "team:tm_123"]);
+  });
+});
+
 describe("budget definitions cache", () => {
   it("reloads after the refresh interval or at once after invalidate(); keeps the last rows when a reload fails", async () => {
     let t = Date.parse("2026-11-29T10:00:00Z");

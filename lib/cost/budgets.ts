@@ -157,14 +157,22 @@ export class BudgetService {
 
   /** A budget's current period as the admin API shows it (hydrating its counter if needed). Throws when the store is down. */
   async status(definition: BudgetDefinition): Promise<BudgetUsage> {
+    return (await this.statuses([definition]))[0];
+  }
+
+  /** The current periods of many budgets: one counter read, hydration only for missing counters. */
+  async statuses(definitions: BudgetDefinition[]): Promise<BudgetUsage[]> {
+    if (definitions.length === 0) return [];
     const now = nowMs();
-    const e = this.reserved(definition, now);
-    let [state] = await this.counters().read([e.entry], now);
-    if (!state) {
-      await this.hydrate([e], now);
-      [state] = await this.counters().read([e.entry], now);
+    const entries = definitions.map((d) => this.reserved(d, now));
+    const counters = this.counters();
+    let states = await counters.read(entries.map((e) => e.entry), now);
+    const missing = entries.filter((_, i) => states[i] === null);
+    if (missing.length > 0) {
+      await this.hydrate(missing, now);
+      states = await counters.read(entries.map((e) => e.entry), now);
     }
-    return usage(e, state ?? { spentMicros: 0, reservedMicros: 0 });
+    return entries.map((e, i) => usage(e, states[i] ?? { spentMicros: 0, reservedMicros: 0 }));
   }
 
   private reserved(definition: BudgetDefinition, now: number): ReservedBudget {
