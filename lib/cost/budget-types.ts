@@ -38,4 +38,7 @@ export interface BudgetUsage {
 /** A settled request's effect on one budget: what alerts compare against the thresholds. */
 export interface BudgetSettlement extends BudgetUsage {
   spentBeforeMicros: number;
+  /** The budget's period type (alerts name it: "daily", "every 14 days"). */
+  period?: BudgetPeriod;
+  periodDays?: number;
 }

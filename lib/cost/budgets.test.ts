@@ -93,7 +93,7 @@ describe("reserveBudgets", () => {
     await expect(reserve(svc, 1)).rejects.toThrow(/user 'u1': spent \$0\.00 \(\+\$0\.003 reserved by requests in flight\) of \$0\.002/);
     const settled = await svc.settle(a, 1_200);
     expect(settled).toEqual([
-      expect.objectContaining({ scope: "user", scopeId: "u1", spentBeforeMicros: 0, spentMicros: 1_200, limitMicros: 2_000, periodStart: new Date("2026-11-29T00:00:00Z") }),
+      expect.objectContaining({ scope: "user", scopeId: "u1", spentBeforeMicros: 0, spentMicros: 1_200, limitMicros: 2_000, periodStart: new Date("2026-11-29T00:00:00Z"), period: "daily" }),
     ]);
   });
 

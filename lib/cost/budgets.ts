@@ -137,7 +137,12 @@ export class BudgetService {
           await this.hydrate(r.missing.map((i) => entries[i]), now);
           continue;
         }
-        return entries.map((e, i) => ({ ...usage(e, r.states[i]), spentBeforeMicros: r.states[i].spentBeforeMicros }));
+        return entries.map((e, i) => ({
+          ...usage(e, r.states[i]),
+          spentBeforeMicros: r.states[i].spentBeforeMicros,
+          period: e.definition.period,
+          ...(e.definition.periodDays !== undefined ? { periodDays: e.definition.periodDays } : {}),
+        }));
       }
     } catch (err) {
       this.warn("a request's cost could not be added to its budgets (store unavailable)", err);
