@@ -3,6 +3,7 @@
 // concurrent requests spread over both instances; a team budget stops a key whose own budget is
 // larger; an rpm limit answers 429 with retry-after; alerts reach a webhook once per threshold; a
 // swap rule serves a cheaper model and records what it saved.
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { test, expect } from "@playwright/test";
 import OpenAI from "openai";
@@ -58,7 +59,8 @@ test.beforeAll(async () => {
   hookUrl = `http://127.0.0.1:${(hook.address() as { port: number }).port}/alerts`;
   fake = await startFakeUpstream();
   db = await createTestDatabase();
-  const config = writeConfig(fake).replace(
+  const config = writeConfig(fake);
+  const text = readFileSync(config, "utf8").replace(
     "helix_settings:\n",
     `helix_settings:
   cost_optimization:
@@ -69,6 +71,7 @@ test.beforeAll(async () => {
         action: {model: gpt-4o-mini, reason: short answers do not need gpt-4o}
 `,
   );
+  writeFileSync(config, text);
   const env = { ...upstreamEnv(fake), HELIX_CONFIG: config, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, MASTER_KEY: MASTER, HELIX_EMBEDDINGS_OFFLINE: "true" };
   [a, b] = await Promise.all([startHelix(env), startHelix(env)]);
 });
@@ -120,7 +123,8 @@ test("a team budget stops a key of the team even when the key's own budget is la
   const teamId = (teams.json.data as Array<{ id: string; name: string }>).find((t) => t.name === team)!.id;
   const put = await admin("PUT", `/helix/budgets/team/${teamId}`, { max_budget_usd: 0.002, period: "monthly" });
   expect(put.status).toBe(201);
-  const client = sdk(b, key);
+  // On the instance that took the edit: others see it within their 5 s refresh (integration-tested).
+  const client = sdk(a, key);
   let refused: { status?: number; error?: { type?: string; message?: string }; headers?: Headers } | undefined;
   for (let i = 0; i < 20 && !refused; i++) {
     await client.chat.completions
@@ -139,9 +143,19 @@ test("an rpm limit answers 429 with retry-after, on either instance", async () =
   const { key } = await createKey({ rpm: 3 });
   const ask = (server: HelixServer, i: number) =>
     sdk(server, key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `rpm ${Date.now()} ${i}` }] });
-  for (let i = 0; i < 3; i++) await ask(i % 2 ? b : a, i);
-  const err = (await ask(b, 4).catch((e) => e)) as { status: number; error: { code: string; message: string }; headers: Headers };
-  expect(err.status).toBe(429);
+  type Refusal = { status: number; error: { code: string; message: string }; headers: Headers };
+  // The key was made on A, which counts its requests at once; B learns the new key's limit within
+  // its 5 s refresh of the limits, and until then lets it through without counting.
+  for (let i = 0; i < 3; i++) await ask(a, i);
+  expect(((await ask(a, 3).catch((e) => e)) as Refusal).status).toBe(429);
+  let err: Refusal | undefined;
+  await expect
+    .poll(async () => {
+      err = (await ask(b, 4).catch((e) => e)) as Refusal;
+      return err.status;
+    }, { timeout: 15_000, intervals: [500] })
+    .toBe(429);
+  if (!err) throw new Error("unreachable");
   expect(err.error.code).toBe("rate_limit_exceeded");
   expect(err.error.message).toContain("3 requests per minute");
   const retryAfter = Number(err.headers.get("retry-after"));

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/caller";
 import { getConfig } from "@/lib/config/loader";
 import { InvalidRequestError, NotFoundError } from "@/lib/errors";
-import { BudgetSpecSchema } from "@/lib/cost/cost-schema";
+import { BudgetSpecSchema, TimeZone } from "@/lib/cost/cost-schema";
 import { budgetDefinitions } from "@/lib/cost/budget-definitions";
 import { nowMs } from "@/lib/cost/clock";
 import { budgetStore } from "@/lib/store/budgets";
@@ -30,7 +30,7 @@ const CreateKeySchema = z.strictObject({
   /** The key's own budget (its team's, user's and org's still apply on top). */
   max_budget_usd: BudgetSpecSchema.shape.max_budget_usd.optional(),
   budget_period: BudgetPeriodParam.optional(),
-  budget_timezone: BudgetSpecSchema.shape.timezone.optional(),
+  budget_timezone: TimeZone.optional(),
   /** Requests and tokens per minute for this key. */
   rpm: perMinute,
   tpm: perMinute,
