@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Agent, request } from "undici";
+import { fmt, loadClient, measure as measureLoad, type LoadOptions, type Result } from "./lib/load";
 import { startHelix, type HelixServer } from "../e2e/support/helix-server";
 import { ensureBuild } from "../scripts/lib/ensure-build";
 import { spawnFakeUpstream } from "../test/fake-upstream/spawn";
@@ -35,44 +35,13 @@ const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
 
-const dispatcher = new Agent({ connections: CONCURRENCY * 2, keepAliveTimeout: 30_000 });
-
-async function once(url: string, body: string): Promise<number> {
-  const t0 = performance.now();
-  const res = await request(url, {
-    method: "POST",
-    dispatcher,
-    headers: { "content-type": "application/json", authorization: "Bearer sk-bench", ...(CACHE ? {} : { "x-helix-cache": "bypass" }) },
-    body: CACHE ? body.replace("__NONCE__", String(nonce++)) : body,
-  });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
-  return performance.now() - t0;
-}
-
-interface Result {
-  p50: number;
-  p99: number;
-  rps: number;
-}
-
-async function measure(url: string, body: string, n: number): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) {
-        next++;
-        latencies.push(await once(url, body));
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((x, y) => x - y);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { p50: q(0.5), p99: q(0.99), rps: n / seconds };
-}
+const dispatcher = loadClient(CONCURRENCY);
+const load: LoadOptions = {
+  concurrency: CONCURRENCY,
+  headers: CACHE ? {} : { "x-helix-cache": "bypass" },
+  body: CACHE ? (b: string) => b.replace("__NONCE__", String(nonce++)) : undefined,
+};
+const measure = (url: string, body: string, n: number): Promise<Result> => measureLoad(dispatcher, url, body, n, load);
 
 function chatBody(stream: boolean): string {
   return JSON.stringify({
@@ -121,7 +90,6 @@ async function main() {
         ...(viaOther ? { other: await measure(viaOther, body, REQUESTS) } : {}),
       });
     }
-    const fmt = (n: number) => n.toFixed(2);
     const mode = `${values["database-url"] ? "PostgreSQL" : "embedded PGlite"}, ${CACHE ? "cache misses (unique prompts)" : "cache bypassed"}`;
     console.log(`\nHelix overhead — ${REQUESTS} requests per path, concurrency ${CONCURRENCY}, ${mode}, fake upstream on loopback\n`);
     console.log("| mode | direct p50 ms | helix p50 ms | added p50 ms | direct p99 ms | helix p99 ms | added p99 ms | direct req/s | helix req/s | helix/direct req/s |");

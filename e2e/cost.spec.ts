@@ -153,6 +153,13 @@ test("an unpriced model is flagged unknown, never recorded as $0", async () => {
   const row = await logRow(response.headers.get("x-helix-request-id")!);
   expect(row).toMatchObject({ cost_status: "unknown", cost_micros: null });
   expect(helix.output()).toContain("no price for openai-compatible/llama3.1:8b");
+  // … and flagged in the figures the dashboard reads.
+  await expect
+    .poll(async () => {
+      const r = await fetch(`${helix.url}/helix/stats`, { headers: { authorization: "Bearer sk-local-cost-e2e" } });
+      return ((await r.json()) as { cost: { unknown_price_models: Array<{ model: string }> } }).cost.unknown_price_models.map((m) => m.model);
+    }, { timeout: 15_000 })
+    .toContain("local-llama");
 });
 
 test("a price set through the admin API prices the next request; GET /helix/prices says where each price comes from", async () => {

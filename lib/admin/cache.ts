@@ -9,19 +9,43 @@ import { embedderStatus } from "@/lib/cache/embedders/select";
 import { getVectorStore, vectorStoreStatus } from "@/lib/cache/vector-stores/select";
 import { getDb } from "@/lib/store/db";
 import { piiStats } from "@/lib/store/pii-stats";
+import { spendReport } from "@/lib/store/usage-rollups";
+import { nowMs } from "@/lib/cost/clock";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+/** The last 24 hours' spend from the usage rollups, and the models whose requests have no price. */
+async function costStats(db: PrismaClient) {
+  const to = new Date(nowMs());
+  const r = await spendReport(db, { groupBy: "model", from: new Date(to.getTime() - 86_400_000), to, granularity: "hour", limit: 1_000 });
+  const usd = (micros: number) => micros / 1e6;
+  return {
+    window: { from: r.from, to: r.to },
+    requests: r.totals.requests,
+    spend_usd: usd(r.totals.costMicros),
+    cache_savings_usd: usd(r.totals.cacheSavingsMicros),
+    swap_savings_usd: usd(r.totals.swapSavingsMicros),
+    swaps: r.totals.swaps,
+    // Flagged, never counted as $0: add a price (config or POST /helix/prices) for these.
+    unknown_price_requests: r.totals.unknownCost,
+    unknown_price_models: r.groups.filter((g) => g.unknownCost > 0).map((g) => ({ model: g.value, requests: g.unknownCost })),
+  };
+}
 
 /**
- * GET /helix/stats: the cache's figures (hits by type, hit rates, what hits saved, sizes) and
- * PII detections by entity type and action (null when the database cannot answer).
+ * GET /helix/stats: the cache's figures (hits by type, hit rates, what hits saved, sizes), PII
+ * detections by entity type and action, and the last day's cost (null when the database cannot answer).
  */
 export async function statsResponse(request: Request) {
   await requireAdmin(request);
   const semantic = getConfig().helix_settings.semantic_cache;
-  const [metrics, answers, pii] = await Promise.all([
+  const [metrics, answers, pii, cost] = await Promise.all([
     cacheMetrics().catch(() => undefined),
     getAnswerStore().stats().catch(() => undefined),
     getDb()
       .then((db) => piiStats(db))
+      .catch(() => null),
+    getDb()
+      .then((db) => costStats(db))
       .catch(() => null),
   ]);
   const vectors = semantic.enabled ? await (await getVectorStore()).stats().catch(() => undefined) : undefined;
@@ -34,6 +58,7 @@ export async function statsResponse(request: Request) {
       embedder: embedderStatus(semantic),
     },
     pii,
+    cost,
   };
 }
 
