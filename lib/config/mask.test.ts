@@ -46,6 +46,18 @@ describe("maskedConfig", () => {
     expect(cfg.model_list[0].headers["api-key"]).toBe("0123456789abcdef0123");
   });
 
+  it("shows only the origin of alert webhook URLs (their path is the credential) and masks their auth headers", () => {
+    const w = parseConfig(
+      `helix_settings:\n  cost_optimization:\n    alert_webhooks: [{url: "https://hooks.slack.com/services/T0/B0/secretpart", format: slack, headers: {Authorization: "Bearer abcdefghijklmnopqrst"}}]\n`,
+      "w.yaml",
+    );
+    if (!w.ok) throw new Error("fixture must parse");
+    const hook = maskedConfig(w.config).helix_settings.cost_optimization.alert_webhooks[0];
+    expect(hook.url).toBe("https://hooks.slack.com/****");
+    expect(hook.headers.Authorization).toBe("Bearer ****qrst");
+    expect(JSON.stringify(maskedConfig(w.config))).not.toContain("secretpart");
+  });
+
   it("masks secret-looking keys anywhere, for keys added later", () => {
     const masked = maskedConfig({ ...cfg, extra: { redis_password: "hunter2", api_key: "sk-abcdefghijklmnopqrstu", max_tokens: 5 } } as never);
     expect((masked as unknown as { extra: unknown }).extra).toEqual({ redis_password: "****", api_key: "****rstu", max_tokens: 5 });

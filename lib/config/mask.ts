@@ -16,13 +16,23 @@ export function maskSecret(value: string): string {
   return secret.length >= 16 ? `${scheme}****${secret.slice(-4)}` : `${scheme}****`;
 }
 
+/** A webhook URL's path is its credential (Slack, Teams, Discord): only the origin is shown. */
+function maskUrl(value: string): string {
+  try {
+    return `${new URL(value).origin}/****`;
+  } catch {
+    return "****";
+  }
+}
+
 function maskValue(value: unknown, inHeaders: boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => maskValue(v, false));
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const secret = inHeaders ? SECRET_HEADER.test(k) : SECRET_KEY.test(k);
-    out[k] = typeof v === "string" && secret ? maskSecret(v) : maskValue(v, k === "headers");
+    if (typeof v === "string" && !inHeaders && k === "url") out[k] = maskUrl(v);
+    else out[k] = typeof v === "string" && secret ? maskSecret(v) : maskValue(v, k === "headers");
   }
   return out;
 }
