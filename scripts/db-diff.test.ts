@@ -23,12 +23,12 @@ describe("db-diff", () => {
     writeFileSync(
       schemaPath,
       readFileSync(path.join(root, "prisma/schema.prisma"), "utf8") +
-        `\nmodel Budget {\n  id    String @id\n  limitMicros BigInt @map("limit_micros")\n\n  @@map("budgets")\n}\n`,
+        `\nmodel ScratchLimit {\n  id    String @id\n  limitMicros BigInt @map("limit_micros")\n\n  @@map("scratch_limits")\n}\n`,
     );
     const migrationsDir = path.join(tmp, "migrations");
     cpSync(path.join(root, "prisma/migrations"), migrationsDir, { recursive: true });
     const sql = await diffMigrationsToSchema({ schemaPath, migrationsDir });
-    expect(sql).toContain('-- CreateTable\nCREATE TABLE "budgets" (');
+    expect(sql).toContain('-- CreateTable\nCREATE TABLE "scratch_limits" (');
     expect(sql).toContain('"limit_micros" BIGINT NOT NULL');
     expect(sql).not.toContain('"organizations"');
   });
