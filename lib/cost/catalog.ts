@@ -1,7 +1,7 @@
 // The shipped price catalog: @pydantic/genai-prices (a maintained, versioned snapshot of the
 // providers' price pages, with dated price changes and tiers). Refresh it with
 // `npm update @pydantic/genai-prices`; nothing is fetched at run time.
-import { calcPrice, type ModelPrice as CatalogModelPrice } from "@pydantic/genai-prices";
+import { calcPrice, type ModelPrice as CatalogModelPrice, type Provider } from "@pydantic/genai-prices";
 import type { ProviderId } from "@/lib/providers/types";
 import type { ModelPrice } from "./cost-schema";
 import type { TokenUsage } from "./tokens";
@@ -19,12 +19,32 @@ function catalogUsage(u: TokenUsage): Record<string, number> {
   return { input_tokens: u.input, output_tokens: u.output, cache_read_tokens: u.cachedInput, cache_write_tokens: u.cacheWrite };
 }
 
+/**
+ * The catalog entry a model name matches, narrowed to that one model: finding it means running
+ * every provider's and model's match rules (a tenth of a millisecond), pricing with it does not.
+ */
+const matched = new Map<string, Provider | null>();
+
+function matchedProvider(providerId: string, model: string): Provider | null {
+  const key = `${providerId}|${model}`;
+  let p = matched.get(key);
+  if (p === undefined) {
+    const r = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId });
+    p = r ? { ...r.provider, models: [r.model] } : null;
+    if (matched.size > 5_000) matched.clear();
+    matched.set(key, p);
+  }
+  return p;
+}
+
 /** The catalog's cost in USD for this usage (tiers and dated prices applied), or null when unpriced. */
 export function catalogCostUsd(provider: ProviderId, model: string, usage: TokenUsage, at: Date): number | null {
   const providerId = CATALOG_PROVIDER[provider];
   if (!providerId) return null;
   try {
-    const r = calcPrice(catalogUsage(usage), model, { providerId, timestamp: at });
+    const slim = matchedProvider(providerId, model);
+    if (!slim) return null;
+    const r = calcPrice(catalogUsage(usage), model, { provider: slim, timestamp: at });
     return r ? r.total_price : null;
   } catch {
     // The library throws on inconsistent usage (e.g. cache tokens above input): unpriced, not a crash.
