@@ -57,7 +57,7 @@ async function main() {
     const admin = (method: string, p: string, body?: unknown) => adminRequest(helix.url, MASTER, method, p, body);
     const team = `bench-${Date.now()}`;
     const plain = (await admin("POST", "/helix/keys", { name: "bench-plain" })).json.key as string;
-    const limited = (await admin("POST", "/helix/keys", { name: "bench-limited", team, max_budget_usd: 1_000_000, budget_period: "daily", rpm: 100_000_000, tpm: 1_000_000_000 }))
+    const limited = (await admin("POST", "/helix/keys", { name: "bench-limited", team, max_budget_usd: 1_000_000, budget_period: "daily", rpm: 100_000_000, tpm: 100_000_000 }))
       .json.key as string;
     const teamId = ((await admin("GET", "/helix/teams")).json.data as Array<{ id: string; name: string }>).find((t) => t.name === team)!.id;
     await admin("PUT", `/helix/budgets/team/${teamId}`, { max_budget_usd: 1_000_000, period: "monthly" });
