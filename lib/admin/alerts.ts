@@ -26,6 +26,8 @@ export function presentAlert(a: BudgetAlertRecord) {
     percent: percentSpent(a.spendMicros, a.limitMicros),
     soft: a.soft,
     period_start: a.periodStart.toISOString(),
+    reset_at: a.resetAt ? a.resetAt.toISOString() : null,
+    period: a.period ?? null,
     created_at: a.createdAt.toISOString(),
     delivery_status: a.deliveryStatus,
     delivery_attempts: a.deliveryAttempts,

@@ -367,6 +367,7 @@ describe("AlertNotifier", () => {
     expect(store.rows[0]).toMatchObject({ deliveryStatus: "delivered", deliveryAttempts: 2, lastError: null });
     expect(r.calls).toHaveLength(1);
     const body = JSON.parse(r.calls[0].body);
-    expect(body).toMatchObject({ alert_id: store.rows[0].id, threshold: 50, reset_at: null, period: null });
+    // The row kept the period's end and name, so the resumed alert still says when it resets.
+    expect(body).toMatchObject({ alert_id: store.rows[0].id, threshold: 50, reset_at: "2026-12-01T00:00:00.000Z", period: "monthly" });
   });
 });

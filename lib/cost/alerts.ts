@@ -48,7 +48,7 @@ export function crossedThresholds(s: BudgetSettlement, defaults: readonly number
 
 // ---- payloads (pure) ----------------------------------------------------------------------------
 
-/** What a delivery says about one alert. resetAt/period are unknown for alerts resumed from the table. */
+/** What a delivery says about one alert (resetAt/period are null only on rows written before they were kept). */
 export interface AlertEvent {
   id: string;
   scope: string;
@@ -380,11 +380,13 @@ export class AlertNotifier {
             spendMicros: s.spentMicros,
             limitMicros: s.limitMicros,
             soft: s.soft,
+            resetAt: s.resetAt,
+            period: periodLabel(s),
             createdAt,
           });
           if (!row) continue; // another request or instance got there first
           this.info({ component: "budget-alerts", alert: row.id, scope: s.scope, scopeId: s.scopeId, threshold }, "budget threshold crossed");
-          await this.deliver({ ...eventOf(row), resetAt: s.resetAt, period: periodLabel(s) }, webhooks);
+          await this.deliver(eventOf(row), webhooks);
         }
       });
     } catch (err) {
@@ -482,9 +484,9 @@ function eventOf(row: BudgetAlertRecord): AlertEvent {
     spendMicros: row.spendMicros,
     limitMicros: row.limitMicros,
     periodStart: row.periodStart,
-    resetAt: null,
+    resetAt: row.resetAt ?? null,
     soft: row.soft,
-    period: null,
+    period: row.period ?? null,
     createdAt: row.createdAt,
   };
 }

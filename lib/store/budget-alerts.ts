@@ -18,6 +18,9 @@ export interface NewBudgetAlert {
   limitMicros: number;
   soft: boolean;
   createdAt: Date;
+  /** The period's end and name (absent on rows written before they were kept). */
+  resetAt?: Date | null;
+  period?: string | null;
 }
 
 export interface BudgetAlertRecord extends NewBudgetAlert {
@@ -61,6 +64,8 @@ type Row = {
   spendMicros: bigint;
   limitMicros: bigint;
   soft: boolean;
+  resetAt: Date | null;
+  period: string | null;
   createdAt: Date;
   deliveryStatus: string;
   deliveryAttempts: number;
@@ -78,6 +83,8 @@ function toRecord(r: Row): BudgetAlertRecord {
     spendMicros: Number(r.spendMicros),
     limitMicros: Number(r.limitMicros),
     soft: r.soft,
+    resetAt: r.resetAt,
+    period: r.period,
     createdAt: r.createdAt,
     deliveryStatus: (DELIVERY_STATUSES as readonly string[]).includes(r.deliveryStatus) ? (r.deliveryStatus as DeliveryStatus) : "pending",
     deliveryAttempts: r.deliveryAttempts,
@@ -107,14 +114,15 @@ export class BudgetAlertStore {
     // Timestamps go in as UTC wall-clock text (what Prisma stores in timestamp(3) columns), so the
     // same period start from two instances is the same value for the unique constraint.
     const rows = await db.$queryRaw<{ id: string }[]>`
-      INSERT INTO budget_alerts (id, scope_type, scope_id, period_start, threshold, spend_micros, limit_micros, soft, created_at, delivery_status, delivery_attempts)
+      INSERT INTO budget_alerts (id, scope_type, scope_id, period_start, threshold, spend_micros, limit_micros, soft, reset_at, period, created_at, delivery_status, delivery_attempts)
       VALUES (${id}, ${a.scope}, ${a.scopeId}, ${a.periodStart.toISOString()}::timestamp(3), ${a.threshold}::int4,
               ${String(Math.round(a.spendMicros))}::bigint, ${String(Math.round(a.limitMicros))}::bigint, ${a.soft},
+              ${a.resetAt ? a.resetAt.toISOString() : null}::timestamp(3), ${a.period ?? null}::text,
               ${a.createdAt.toISOString()}::timestamp(3), 'pending', 0)
       ON CONFLICT (scope_type, scope_id, period_start, threshold) DO NOTHING
       RETURNING id`;
     if (rows.length === 0) return null;
-    return { ...a, id, deliveryStatus: "pending", deliveryAttempts: 0, deliveredAt: null, lastError: null };
+    return { ...a, resetAt: a.resetAt ?? null, period: a.period ?? null, id, deliveryStatus: "pending", deliveryAttempts: 0, deliveredAt: null, lastError: null };
   }
 
   async get(id: string): Promise<BudgetAlertRecord | null> {
