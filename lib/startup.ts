@@ -11,6 +11,7 @@ import { warmUpNlp } from "@/lib/pii/recognizers/nlp/nlp-recognizer";
 import { flushRequestLogs } from "@/lib/store/request-log";
 import { flushPiiIncidents } from "@/lib/store/pii-incidents";
 import { flushAlerts, resumePendingAlerts } from "@/lib/cost/alerts";
+import { refreshStoredPrices } from "@/lib/cost/prices";
 import { logger } from "@/lib/observability/logger";
 import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
 
@@ -42,6 +43,8 @@ async function start(): Promise<void> {
   const e = env();
   getConfig();
   await getDb();
+  // Price overrides from the database before the first request is priced.
+  await refreshStoredPrices();
   const db = dbInfo();
   const kv = getKv();
   // Load the embedding model in the background: requests skip the semantic cache until it is ready.

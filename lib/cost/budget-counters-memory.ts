@@ -9,9 +9,18 @@ interface Counter {
   expiresAt: number;
 }
 
+/**
+ * Most counters kept. End users are named by clients, so their count is unbounded: beyond this the
+ * least recently used counters without reservations are dropped. A dropped counter is not lost
+ * spend: the next request finds it missing and it is seeded again from the database's rollups.
+ */
+export const MAX_MEMORY_COUNTERS = 100_000;
+
 export class MemoryBudgetCounters implements BudgetCounters {
   readonly kind = "memory" as const;
   private readonly counters = new Map<string, Counter>();
+
+  constructor(private readonly maxCounters = MAX_MEMORY_COUNTERS) {}
 
   get size(): number {
     return this.counters.size;
@@ -66,7 +75,19 @@ export class MemoryBudgetCounters implements BudgetCounters {
   async seed(entry: CounterEntry, spentMicros: number, now: number): Promise<void> {
     const c = this.lookup([entry], now)[0];
     if (c) return;
+    if (this.counters.size >= this.maxCounters) this.evict();
     this.counters.set(entry.counterKey, { spent: spentMicros, reservations: new Map(), expiresAt: now + entry.ttlMs });
+  }
+
+  /** Drops the least recently used tenth of the counters, sparing those holding reservations. */
+  private evict(): void {
+    let toDrop = Math.max(1, Math.floor(this.maxCounters / 10));
+    for (const [k, c] of this.counters) {
+      if (toDrop === 0) break;
+      if (c.reservations.size > 0) continue;
+      this.counters.delete(k);
+      toDrop--;
+    }
   }
 
   private lookup(entries: CounterEntry[], now: number): (Counter | undefined)[] {
@@ -76,6 +97,11 @@ export class MemoryBudgetCounters implements BudgetCounters {
       if (c && c.expiresAt <= now) {
         this.counters.delete(e.counterKey);
         return undefined;
+      }
+      if (c) {
+        // Map order is recency order: eviction takes from the front.
+        this.counters.delete(e.counterKey);
+        this.counters.set(e.counterKey, c);
       }
       return c;
     });

@@ -83,8 +83,18 @@ describe("costOf", () => {
 
 describe("estimateMicros and sumCosts", () => {
   it("reserves prompt + max output at the model's price; null when unpriced", () => {
-    expect(estimateMicros("openai", "gpt-4o", 1_000, 500, AT, cfg())).toBe(2_500 + 5_000);
-    expect(estimateMicros("openai", "nope-model", 1_000, 500, AT, cfg())).toBeNull();
+    const t = (provider: "openai" | "anthropic", upstreamModel: string) => ({ provider, upstreamModel });
+    expect(estimateMicros([t("openai", "gpt-4o")], 1_000, 500, AT, cfg())).toBe(2_500 + 5_000);
+    expect(estimateMicros([t("openai", "nope-model")], 1_000, 500, AT, cfg())).toBeNull();
+    // The dearest deployment of the chain (a fallback may serve it), unpriced ones ignored.
+    expect(estimateMicros([t("openai", "gpt-4o-mini"), t("openai", "nope-model"), t("openai", "gpt-4o")], 1_000, 500, AT, cfg())).toBe(7_500);
+  });
+  it("reserves at the long-prompt tier when the prompt reaches it", () => {
+    // claude-sonnet-4-5 doubles its input price above 200k prompt tokens.
+    const t = [{ provider: "anthropic" as const, upstreamModel: "claude-sonnet-4-5" }];
+    const short = estimateMicros(t, 100_000, 0, AT, cfg())!;
+    const long = estimateMicros(t, 300_000, 0, AT, cfg())!;
+    expect(long / 300_000).toBeGreaterThan((short / 100_000) * 1.5);
   });
   it("sums attempts: unknown wins, then estimated", () => {
     expect(sumCosts([{ micros: 0, status: "none" }, { micros: 5, status: "priced", source: "catalog" }])).toEqual({ micros: 5, status: "priced", source: "catalog" });

@@ -71,11 +71,25 @@ export function costOf(provider: ProviderId, model: string, usage: TokenUsage | 
   return { micros: microsAt(quote.price, usage), status, source: quote.source };
 }
 
-/** A reservation: prompt tokens plus the most the answer may produce, at the model's price. */
-export function estimateMicros(provider: ProviderId, model: string, promptTokens: number, maxOutputTokens: number, at: Date, config: HelixConfig): number | null {
-  const quote = quotePrice(provider, model, at, config);
-  if (!quote) return null;
-  return microsAt(quote.price, { input: promptTokens, output: maxOutputTokens, cachedInput: 0, cacheWrite: 0, reasoning: 0 });
+/**
+ * A reservation: prompt tokens plus the most the answer may produce, priced as the real cost will
+ * be (long-prompt tiers included) at the dearest deployment that may serve it (fallbacks too).
+ * null when none of them has a price.
+ */
+export function estimateMicros(
+  targets: ReadonlyArray<{ provider: ProviderId; upstreamModel: string }>,
+  promptTokens: number,
+  maxOutputTokens: number,
+  at: Date,
+  config: HelixConfig,
+): number | null {
+  const usage = { input: promptTokens, output: maxOutputTokens, cachedInput: 0, cacheWrite: 0, reasoning: 0 };
+  let most: number | null = null;
+  for (const t of targets) {
+    const c = costOf(t.provider, t.upstreamModel, usage, at, config);
+    if (c.micros !== null) most = Math.max(most ?? 0, c.micros);
+  }
+  return most;
 }
 
 /** Sums costs of several attempts: unknown if any billed attempt is unpriced, estimated if any was. */

@@ -18,37 +18,52 @@ export interface PriceQuote {
 
 /** Database overrides, read in full (a handful of rows) and refreshed in the background. */
 const REFRESH_MS = 30_000;
-let stored: StoredPrice[] = [];
-let loadedAt = 0;
-let refreshing: Promise<void> | undefined;
 
-/** Reloads the database overrides now (after an edit here; other instances follow within 30 s). */
+interface PricesState {
+  stored: StoredPrice[];
+  loadedAt: number;
+  refreshing?: Promise<void>;
+}
+// On globalThis: Next may load this module twice, and an edit must refresh the one copy requests use.
+const GLOBAL_KEY = Symbol.for("helix.cost.prices");
+function state(): PricesState {
+  const g = globalThis as unknown as Record<symbol, PricesState | undefined>;
+  return (g[GLOBAL_KEY] ??= { stored: [], loadedAt: 0 });
+}
+
+/**
+ * Reloads the database overrides now: at start (before the first request is priced), after an
+ * edit on this instance; other instances follow within 30 s.
+ */
 export function refreshStoredPrices(): Promise<void> {
-  refreshing ??= (async () => {
+  const s = state();
+  s.refreshing ??= (async () => {
     try {
-      stored = await listStoredPrices(await getDb());
-      loadedAt = Date.now();
+      s.stored = await listStoredPrices(await getDb());
+      s.loadedAt = Date.now();
     } catch (err) {
-      // Keep the last known overrides; the next request retries.
+      // Keep the last known overrides; a request 5 s later retries.
       logger().warn({ err }, "could not load price overrides from the database");
-      loadedAt = Date.now() - REFRESH_MS + 5_000;
+      s.loadedAt = Date.now() - REFRESH_MS + 5_000;
     } finally {
-      refreshing = undefined;
+      s.refreshing = undefined;
     }
   })();
-  return refreshing;
+  return s.refreshing;
 }
 
 /** Tests only. */
 export function setStoredPricesForTests(rows: StoredPrice[]): void {
-  stored = rows;
-  loadedAt = Number.MAX_SAFE_INTEGER / 2;
+  const s = state();
+  s.stored = rows;
+  s.loadedAt = Number.MAX_SAFE_INTEGER / 2;
 }
 
 function storedPrice(provider: ProviderId, model: string, at: Date): ModelPrice | undefined {
-  if (Date.now() - loadedAt > REFRESH_MS) void refreshStoredPrices();
+  const s = state();
+  if (Date.now() - s.loadedAt > REFRESH_MS) void refreshStoredPrices();
   let best: StoredPrice | undefined;
-  for (const p of stored) {
+  for (const p of s.stored) {
     if (p.model !== model || (p.provider !== null && p.provider !== provider) || p.effectiveFrom > at) continue;
     // Latest effective date wins; on a tie, a provider-specific row beats a provider-wide one.
     if (!best || p.effectiveFrom > best.effectiveFrom || (p.effectiveFrom.getTime() === best.effectiveFrom.getTime() && p.provider !== null)) best = p;

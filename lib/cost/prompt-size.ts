@@ -1,19 +1,19 @@
 // How big a request's prompt is, for reservations, rate limits and swap rules — cheaply, on the
 // request path (no tokenizer: a character count of the text a model reads).
 import type { ChatCompletionRequest, EmbeddingsRequest } from "@/lib/gateway/openai-contract";
-import { MESSAGE_OVERHEAD_TOKENS, REPLY_PRIMING_TOKENS, roughTokens } from "./tokens";
+import { MESSAGE_OVERHEAD_TOKENS, REPLY_PRIMING_TOKENS, roughTokens, textUnits } from "./tokens";
 
 /** What providers bill for an image or audio clip of unknown size: a generous flat guess. */
 const MEDIA_PART_TOKENS = 1_000;
 
 function contentChars(content: unknown): { chars: number; media: number } {
-  if (typeof content === "string") return { chars: content.length, media: 0 };
+  if (typeof content === "string") return { chars: textUnits(content), media: 0 };
   let chars = 0;
   let media = 0;
   if (Array.isArray(content)) {
     for (const p of content as Array<Record<string, unknown>>) {
-      if (p?.type === "text" && typeof p.text === "string") chars += p.text.length;
-      else if (p?.type === "refusal" && typeof p.refusal === "string") chars += p.refusal.length;
+      if (p?.type === "text" && typeof p.text === "string") chars += textUnits(p.text);
+      else if (p?.type === "refusal" && typeof p.refusal === "string") chars += textUnits(p.refusal);
       else media++;
     }
   }
@@ -29,21 +29,21 @@ export function chatPromptTokens(req: ChatCompletionRequest): number {
     chars += c.chars;
     media += c.media;
     const calls = (m as { tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> }).tool_calls;
-    for (const call of calls ?? []) chars += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
+    for (const call of calls ?? []) chars += textUnits(call.function?.name ?? "") + textUnits(call.function?.arguments ?? "");
   }
-  if (req.tools) chars += JSON.stringify(req.tools).length;
-  if (req.response_format) chars += JSON.stringify(req.response_format).length;
+  if (req.tools) chars += textUnits(JSON.stringify(req.tools));
+  if (req.response_format) chars += textUnits(JSON.stringify(req.response_format));
   return roughTokens(chars) + media * MEDIA_PART_TOKENS + req.messages.length * MESSAGE_OVERHEAD_TOKENS + REPLY_PRIMING_TOKENS;
 }
 
 /** Estimated tokens of an embeddings request (token-id inputs count one per id). */
 export function embeddingsPromptTokens(req: EmbeddingsRequest): number {
   const input = req.input as unknown;
-  if (typeof input === "string") return roughTokens(input.length);
+  if (typeof input === "string") return roughTokens(textUnits(input));
   if (!Array.isArray(input)) return 0;
   let tokens = 0;
   for (const item of input) {
-    if (typeof item === "string") tokens += roughTokens(item.length);
+    if (typeof item === "string") tokens += roughTokens(textUnits(item));
     else if (typeof item === "number") tokens += 1;
     else if (Array.isArray(item)) tokens += item.length;
   }

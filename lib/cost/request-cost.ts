@@ -50,7 +50,9 @@ export async function requestCost(ctx: GatewayContext, producedText = ""): Promi
 
   let usage = fromOpenAIUsage(ctx.usage);
   let estimated = false;
-  if (!usage) {
+  // No usage, or all zeros for a request that reached a model (servers that fill the field with
+  // 0): counted by Helix rather than recorded as free.
+  if (!usage || usage.input + usage.output === 0) {
     usage = await estimatedUsage(ctx, producedText);
     estimated = true;
   }

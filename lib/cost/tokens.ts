@@ -34,9 +34,17 @@ export function tokenUsage(input: number, output: number): TokenUsage {
  * A quick upper-leaning count for reservations on the request path: about 4 characters per
  * token in English prose, so a third of the characters over-reserves a little (a reservation is
  * settled to the true cost afterwards; under-reserving is what lets budgets overshoot).
+ * `chars` are weighted units (see textUnits): other scripts take a token or more per character.
  */
 export function roughTokens(chars: number): number {
   return Math.ceil(chars / 3);
+}
+
+/** Length in roughTokens' units: ASCII characters count 1, others 3 (a token each, at least). */
+export function textUnits(text: string): number {
+  let units = text.length;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) units += 2;
+  return units;
 }
 
 type Encoder = { encode(text: string): number[] };

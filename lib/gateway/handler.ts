@@ -104,12 +104,21 @@ function forClient(ctx: GatewayContext, completion: ChatCompletion): { client: C
   return { client: ctx.pii?.tokens ? restoreCompletion(logged, ctx.pii.tokens) : logged, logged };
 }
 
+/** The cost for the x-helix-cost-usd header; a failure only loses the header (accounting tries again). */
+async function costNow(ctx: GatewayContext): Promise<void> {
+  try {
+    ctx.cost = await requestCost(ctx);
+  } catch (err) {
+    logger().error({ requestId: ctx.requestId, err }, "request cost could not be computed");
+  }
+}
+
 async function respond(ctx: GatewayContext, result: GatewayResult): Promise<Response> {
   const storePrompts = ctx.config.helix_settings.general.store_prompts;
   switch (result.kind) {
     case "chat":
       ctx.usage = result.completion.usage;
-      ctx.cost = await requestCost(ctx);
+      await costNow(ctx);
       {
         const { client, logged } = forClient(ctx, result.completion);
         if (storePrompts) ctx.responseBody = logged.choices.map((c) => c.message);
@@ -118,8 +127,9 @@ async function respond(ctx: GatewayContext, result: GatewayResult): Promise<Resp
         return response;
       }
     case "embeddings":
-      ctx.usage = { ...result.response.usage, completion_tokens: 0 };
-      ctx.cost = await requestCost(ctx);
+      // No usage from the upstream: left unset, so the cost is counted from the input, never $0.
+      ctx.usage = result.response.usage ? { ...result.response.usage, completion_tokens: 0 } : undefined;
+      await costNow(ctx);
       afterResponse(() => finishRequest(ctx, { status: 200 }));
       return json(ctx, result.response);
     case "chat-stream":
@@ -133,7 +143,7 @@ async function respond(ctx: GatewayContext, result: GatewayResult): Promise<Resp
       }
       const completion = completionForHit(result.answer);
       ctx.usage = completion.usage;
-      ctx.cost = await requestCost(ctx);
+      await costNow(ctx);
       const { client, logged } = forClient(ctx, completion);
       if (storePrompts) ctx.responseBody = logged.choices.map((c) => c.message);
       const response = json(ctx, client);
@@ -157,7 +167,8 @@ export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promis
     if (request.signal.aborted) onClientGone();
     else request.signal.addEventListener("abort", onClientGone, { once: true });
     try {
-      return respond(ctx, await runPipeline(ctx));
+      // Awaited here so that a failure while building the response is still answered and accounted below.
+      return await respond(ctx, await runPipeline(ctx));
     } catch (raw) {
       const err = toHelixError(raw);
       const disconnected = ctx.abort.signal.aborted;
