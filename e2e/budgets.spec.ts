@@ -104,6 +104,7 @@ test("a $0.01 daily key budget hit by 100 concurrent requests on two instances o
   expect(ok).toBeGreaterThan(0);
   expect(ok).toBeLessThan(100);
   const { total, max } = await spentBy(id, 100);
+  console.log(`budget $0.01, 100 concurrent requests: ${ok} answered, ${100 - ok} refused; spent ${total} micro-USD (limit 10000, largest request ${max})`);
   // The bound the design promises: the limit plus one request's cost, across both instances.
   expect(total).toBeLessThanOrEqual(10_000 + max);
   expect(total).toBeGreaterThan(10_000 - max);
