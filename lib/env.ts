@@ -32,6 +32,14 @@ const EnvSchema = z.object({
   HELIX_LOG_FLUSH_MS: z.coerce.number().int().positive().default(500),
 
   MASTER_KEY: optionalString,
+
+  /** Dashboard: the first admin, created at start when no dashboard user exists yet. */
+  ADMIN_EMAIL: optionalString.pipe(z.email("ADMIN_EMAIL must be an email address").optional()),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "ADMIN_PASSWORD must have at least 8 characters").optional()),
+  /** Signs dashboard sessions; unset = generated once and kept in HELIX_DATA_DIR/nextauth-secret. */
+  NEXTAUTH_SECRET: optionalString,
+  /** The dashboard's public URL; unset = taken from the request's Host / X-Forwarded-* headers. */
+  NEXTAUTH_URL: optionalUrl,
   /** Key for the PII `hash` action (HMAC): the same on every instance, so tokens stay comparable. */
   HELIX_PII_HASH_KEY: optionalString,
 
@@ -68,6 +76,15 @@ export function env(): Env {
   return cached;
 }
 
+/**
+ * next-auth v4 reads its origin from process.env itself (NEXTAUTH_URL, else AUTH_TRUST_HOST + the
+ * Host header). So that the dashboard works at whatever host and port it is served without
+ * configuration, the Host header is trusted when NEXTAUTH_URL is not set. Called by the auth module.
+ */
+export function applyNextAuthEnv(): void {
+  if (!env().NEXTAUTH_URL && !process.env.AUTH_TRUST_HOST) process.env.AUTH_TRUST_HOST = "true";
+}
+
 /** Tests change process.env between cases; this forgets the parsed copy. */
 export function resetEnvForTests(): void {
   cached = undefined;
@@ -78,7 +95,7 @@ export function resetEnvForTests(): void {
  * environment variable names are read, so a config cannot probe arbitrary process state.
  */
 // The gateway's own secrets: a config must not be able to send them to an upstream.
-const NOT_NAMEABLE = new Set(["MASTER_KEY", "DATABASE_URL", "REDIS_URL"]);
+const NOT_NAMEABLE = new Set(["MASTER_KEY", "DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "NEXTAUTH_SECRET"]);
 
 export function readNamedSecret(name: string): string | undefined {
   if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || NOT_NAMEABLE.has(name)) return undefined;
