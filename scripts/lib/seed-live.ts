@@ -243,6 +243,7 @@ function buildRequest(rand: () => number, keys: DemoKey[], history: Sent[]): { k
         { role: "user", content: prompt },
       ],
       temperature: 0,
+      max_tokens: 512,
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
       ...(endUser ? { user: endUser } : {}),
     },
@@ -305,15 +306,15 @@ export async function runLiveTraffic(opts: LiveOptions): Promise<LiveResult> {
       if (done % 100 === 0 || done === opts.requests) opts.log(`live: ${done}/${opts.requests} requests`);
     };
     const make = () => buildRequest(rand, keys, history);
-    const first = Math.ceil(opts.requests * 0.6);
+    const first = Math.ceil(opts.requests * 0.4);
     const research = teamIds.Research ? `/helix/budgets/team/${teamIds.Research}` : undefined;
     const before = research ? Number((await admin(helix, master, "GET", research)).spend_micros ?? 0) : 0;
     await sendMany(helix, first, opts.concurrency, make, byStatus, progress);
     if (research && first < opts.requests) {
-      // Size Research's budget so the rest of the traffic takes it to about 90%: alerts at 50% and 80%.
+      // Size Research's budget so the rest of the traffic takes it from ~35% to about 85%: alerts at 50% and 80%.
       const now = Number((await admin(helix, master, "GET", research)).spend_micros ?? 0);
       const projected = now + ((now - before) * (opts.requests - first)) / first;
-      const limit = Math.max(0.000_01, Math.ceil(projected / 0.9) / 1e6);
+      const limit = Math.max(0.000_01, Math.ceil(projected / 0.85) / 1e6);
       await admin(helix, master, "PUT", research, { max_budget_usd: limit, period: "monthly", alert_thresholds: [50, 80, 100] });
       opts.log(`Research team budget set to $${limit.toFixed(4)} (spent $${(now / 1e6).toFixed(4)} this month)`);
     }
