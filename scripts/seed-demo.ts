@@ -131,7 +131,7 @@ Targets DATABASE_URL if set, else the embedded database in HELIX_DATA_DIR (defau
         },
       });
       console.log(
-        `synthetic: ${fmt(r.written)} rows from ${r.from.toISOString().slice(0, 10)} to ${r.to.toISOString().slice(0, 10)} in ${(r.ms / 1000).toFixed(1)} s ` +
+        `synthetic: ${fmt(r.written)} rows (and ${fmt(r.incidents)} PII incidents) from ${r.from.toISOString().slice(0, 10)} to ${r.to.toISOString().slice(0, 10)} in ${(r.ms / 1000).toFixed(1)} s ` +
           `(${fmt(Math.round(r.written / Math.max(0.001, r.ms / 1000)))} rows/s)`,
       );
     }

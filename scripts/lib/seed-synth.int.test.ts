@@ -39,6 +39,7 @@ describe("synthesizeHistory", () => {
       onProgress: (w) => progress.push(w),
     });
     expect(r.written).toBe(2_000);
+    expect(r.incidents).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(2_000);
 
     const [span] = await h.prisma.$queryRawUnsafe<Array<{ n: number; min: Date; max: Date; days: number; weekend: number }>>(
@@ -90,6 +91,14 @@ describe("synthesizeHistory", () => {
     expect(mix.hitsWithSavings).toBeGreaterThan(100);
     expect(mix.errors).toBeGreaterThan(0);
     expect(mix.models).toBe(5);
+
+    // PII incidents are copied with their request: same time and owners, and no orphans.
+    const [pii] = await h.prisma.$queryRawUnsafe<Array<{ n: number; orphans: number }>>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE l.id IS NULL OR l.created_at <> p.created_at OR l.team_id IS DISTINCT FROM p.team_id)::int AS orphans
+       FROM pii_incidents p LEFT JOIN request_logs l ON l.id = p.request_id`,
+    );
+    expect(pii.n).toBe(r.incidents);
+    expect(pii.orphans).toBe(0);
   });
 
   it("runs again without conflicts, and live rows (not synthetic ones) become templates", async () => {
@@ -98,5 +107,17 @@ describe("synthesizeHistory", () => {
     const [{ n }] = await h.prisma.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM request_logs`);
     expect(n).toBe(2_300);
     expect(await loadTemplates(h.prisma, "org-demo")).toEqual([]);
+    // A recorded (live) request with an incident becomes a template carrying it.
+    await h.prisma.$executeRawUnsafe(
+      `INSERT INTO request_logs (id, created_at, endpoint, org_id, team_id, requested_model, provider, status, latency_ms, input_tokens, output_tokens, cost_micros)
+       VALUES ('live-1', now(), 'chat.completions', 'org-demo', 'team-a', 'gpt-4o-mini', 'openai', 200, 420, 100, 50, 45)`,
+    );
+    await h.prisma.$executeRawUnsafe(
+      `INSERT INTO pii_incidents (id, request_id, org_id, entity_type, count, action, policy, recognizer, score, location)
+       VALUES ('live-1:request:EMAIL_ADDRESS', 'live-1', 'org-demo', 'EMAIL_ADDRESS', 1, 'redact', 'global', 'email', 1, 'request')`,
+    );
+    const templates = await loadTemplates(h.prisma, "org-demo");
+    expect(templates).toHaveLength(1);
+    expect(templates[0]).toMatchObject({ requestedModel: "gpt-4o-mini", costMicros: 45, incidents: [{ entityType: "EMAIL_ADDRESS", action: "redact" }] });
   });
 });

@@ -4,6 +4,7 @@
 // statement exactly as for real traffic.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { RequestLogWriter, type RequestLogEntry } from "@/lib/store/request-log";
+import { PiiIncidentWriter, type PiiIncidentEntry } from "@/lib/store/pii-incidents";
 import { catalogPrice } from "@/lib/cost/catalog";
 import { microsAt } from "@/lib/cost/cost";
 import type { ProviderId } from "@/lib/providers/types";
@@ -11,8 +12,11 @@ import type { ProviderId } from "@/lib/providers/types";
 /** Synthetic rows' ids start with this, so they are never taken as templates themselves. */
 export const SYNTH_ID_PREFIX = "demo-syn-";
 
-/** One recorded request to imitate: who sent it, to which model, and how it went. */
-export type SynthTemplate = Omit<RequestLogEntry, "id" | "createdAt" | "prompt" | "response">;
+/** What a PII incident of a template request records (its request, time and owners come from the copy). */
+export type SynthIncident = Pick<PiiIncidentEntry, "entityType" | "count" | "action" | "policy" | "recognizer" | "score" | "location">;
+
+/** One recorded request to imitate: who sent it, to which model, how it went, and its PII incidents. */
+export type SynthTemplate = Omit<RequestLogEntry, "id" | "createdAt" | "prompt" | "response"> & { incidents?: SynthIncident[] };
 
 export interface SynthOptions {
   db: PrismaClient;
@@ -31,6 +35,8 @@ export interface SynthOptions {
 
 export interface SynthResult {
   written: number;
+  /** PII incidents written with the rows (copies of their templates' incidents). */
+  incidents: number;
   ms: number;
   from: Date;
   to: Date;
@@ -105,7 +111,9 @@ export function priceMicros(provider: string, model: string, input: number, outp
 }
 
 /** One synthetic row from a template: tokens varied around the template's, cost re-priced. */
-export function synthesize(t: SynthTemplate, id: string, at: Date, rand: () => number): RequestLogEntry {
+export function synthesize(tpl: SynthTemplate, id: string, at: Date, rand: () => number): RequestLogEntry {
+  const t: SynthTemplate = { ...tpl };
+  delete t.incidents;
   const f = 0.5 + rand();
   const input = t.inputTokens == null ? null : Math.max(1, Math.round(t.inputTokens * f));
   const output = t.outputTokens == null ? null : Math.max(0, Math.round(t.outputTokens * (0.5 + rand())));
@@ -166,26 +174,40 @@ export async function synthesizeHistory(opts: SynthOptions): Promise<SynthResult
     { length: concurrency },
     () => new RequestLogWriter({ db: async () => opts.db, batchSize, maxQueued: batchSize * 2, flushMs: 3_600_000 }),
   );
+  const incidentWriters = Array.from(
+    { length: concurrency },
+    () => new PiiIncidentWriter({ db: async () => opts.db, batchSize, maxQueued: batchSize * 4, flushMs: 3_600_000 }),
+  );
   const inFlight: Array<Promise<void> | undefined> = new Array(concurrency);
   let written = 0;
   let next = 0;
   let seq = 0;
+  let incidentsWritten = 0;
   let pending: RequestLogEntry[] = [];
+  let pendingIncidents: PiiIncidentEntry[] = [];
 
-  const flushOn = async (slot: number, batch: RequestLogEntry[]) => {
+  const flushOn = async (slot: number, batch: RequestLogEntry[], incidents: PiiIncidentEntry[]) => {
     const w = writers[slot];
     const before = w.stats().written;
     for (const e of batch) w.enqueue(e);
     const s = await w.flush();
     if (s.queued > 0 || s.dropped > 0) throw new Error(`the database did not take a batch (queued ${s.queued}, dropped ${s.dropped})`);
+    if (incidents.length) {
+      const iw = incidentWriters[slot];
+      const ib = iw.stats().written;
+      for (const e of incidents) iw.enqueue(e);
+      const is = await iw.flush();
+      if (is.queued > 0 || is.dropped > 0) throw new Error(`the database did not take a batch of PII incidents (queued ${is.queued}, dropped ${is.dropped})`);
+      incidentsWritten += is.written - ib;
+    }
     written += s.written - before;
     opts.onProgress?.(written, opts.rows);
   };
 
-  const dispatch = async (batch: RequestLogEntry[]) => {
+  const dispatch = async (batch: RequestLogEntry[], incidents: PiiIncidentEntry[]) => {
     const slot = next++ % concurrency;
     await inFlight[slot];
-    inFlight[slot] = flushOn(slot, batch);
+    inFlight[slot] = flushOn(slot, batch, incidents);
     // Surface a failure promptly instead of at the end.
     inFlight[slot].catch(() => {});
   };
@@ -202,20 +224,25 @@ export async function synthesizeHistory(opts: SynthOptions): Promise<SynthResult
     times.sort((a, b) => a - b);
     for (const t of times) {
       const tpl = opts.templates[Math.floor(rand() * opts.templates.length)];
-      pending.push(synthesize(tpl, `${runId}${(seq++).toString(36)}`, new Date(t), rand));
+      const row = synthesize(tpl, `${runId}${(seq++).toString(36)}`, new Date(t), rand);
+      pending.push(row);
+      for (const inc of tpl.incidents ?? []) {
+        pendingIncidents.push({ ...inc, requestId: row.id, createdAt: row.createdAt, apiKeyId: row.apiKeyId, userId: row.userId, teamId: row.teamId, orgId: row.orgId });
+      }
       if (pending.length >= batchSize) {
-        await dispatch(pending);
+        await dispatch(pending, pendingIncidents);
         pending = [];
+        pendingIncidents = [];
       }
     }
   }
-  if (pending.length) await dispatch(pending);
+  if (pending.length) await dispatch(pending, pendingIncidents);
   await Promise.all(inFlight);
-  return { written, ms: Date.now() - started, from, to: now };
+  return { written, incidents: incidentsWritten, ms: Date.now() - started, from, to: now };
 }
 
 /** The columns of request_logs that make a template (everything but id, time and bodies). */
-const TEMPLATE_SQL = `SELECT endpoint, api_key_id AS "apiKeyId", key_hash AS "keyHash", user_id AS "userId", team_id AS "teamId",
+const TEMPLATE_SQL = `SELECT id AS "sourceId", endpoint, api_key_id AS "apiKeyId", key_hash AS "keyHash", user_id AS "userId", team_id AS "teamId",
   org_id AS "orgId", end_user AS "endUser", requested_model AS "requestedModel", served_model AS "servedModel", provider,
   status, error_type AS "errorType", error_message AS "errorMessage", stream, cache_status AS "cacheStatus",
   cache_similarity AS "cacheSimilarity", cache_saved_ms AS "cacheSavedMs", attempts, latency_ms AS "latencyMs",
@@ -227,11 +254,24 @@ const TEMPLATE_SQL = `SELECT endpoint, api_key_id AS "apiKeyId", key_hash AS "ke
 
 /** Recorded (non-synthetic) requests of one organisation, newest first, as templates. */
 export async function loadTemplates(db: PrismaClient, orgId: string, limit = 20_000): Promise<SynthTemplate[]> {
-  const rows = await db.$queryRawUnsafe<Array<SynthTemplate & { endpoint: string }>>(
+  const rows = await db.$queryRawUnsafe<Array<SynthTemplate & { endpoint: string; sourceId: string }>>(
     `${TEMPLATE_SQL} WHERE org_id = $1 AND id NOT LIKE '${SYNTH_ID_PREFIX}%' ORDER BY created_at DESC LIMIT ${Math.floor(limit)}`,
     orgId,
   );
-  return rows.map((r) => ({ ...r, endpoint: r.endpoint as SynthTemplate["endpoint"] }));
+  const incidents = new Map<string, SynthIncident[]>();
+  if (rows.length) {
+    const found = await db.$queryRawUnsafe<Array<SynthIncident & { requestId: string }>>(
+      `SELECT request_id AS "requestId", entity_type AS "entityType", count, action, policy, recognizer, score, location
+       FROM pii_incidents WHERE request_id = ANY($1::text[])`,
+      rows.map((r) => r.sourceId),
+    );
+    for (const { requestId, ...inc } of found) incidents.set(requestId, [...(incidents.get(requestId) ?? []), inc]);
+  }
+  return rows.map(({ sourceId, ...r }) => ({
+    ...r,
+    endpoint: r.endpoint as SynthTemplate["endpoint"],
+    ...(incidents.has(sourceId) ? { incidents: incidents.get(sourceId) } : {}),
+  }));
 }
 
 export interface ProfileActor {
@@ -303,6 +343,9 @@ export function profileTemplates(actors: readonly ProfileActor[], count = 2_000,
       costStatus: status >= 400 ? "none" : "priced",
       priceSource: status >= 400 ? null : "catalog",
       cacheSavingsMicros: hit ? 1 : null,
+      ...(!embed && rand() < 0.07
+        ? { incidents: [{ entityType: rand() < 0.6 ? "EMAIL_ADDRESS" : "PHONE_NUMBER", count: 1, action: "redact", policy: "global", recognizer: "pattern", score: 0.95, location: "request" }] }
+        : {}),
     });
   }
   return out;
