@@ -76,6 +76,7 @@ Targets DATABASE_URL if set, else the embedded database in HELIX_DATA_DIR (defau
 
   const startedAt = new Date();
   let liveSent = 0;
+  let nearBudgetTeamId: string | undefined;
   if (live > 0) {
     const r = await runLiveTraffic({
       requests: live,
@@ -87,6 +88,7 @@ Targets DATABASE_URL if set, else the embedded database in HELIX_DATA_DIR (defau
       log: (m) => console.log(`  ${m}`),
     });
     liveSent = r.sent;
+    nearBudgetTeamId = r.nearBudgetTeamId;
     const statuses = Object.entries(r.byStatus).map(([s, n]) => `${s}: ${n}`).join(", ");
     console.log(`live: ${fmt(r.sent)} requests in ${(r.ms / 1000).toFixed(1)} s (status ${statuses})`);
   }
@@ -121,6 +123,7 @@ Targets DATABASE_URL if set, else the embedded database in HELIX_DATA_DIR (defau
         concurrency: writers,
         seed,
         now: startedAt,
+        notToday: nearBudgetTeamId ? (t) => t.teamId === nearBudgetTeamId : undefined,
         onProgress: (written, all) => {
           const now = Date.now();
           if (now - lastLog < 2_000 && written < all) return;

@@ -24,6 +24,8 @@ export interface LiveOptions {
 }
 
 export interface LiveResult {
+  /** The team whose daily budget the live traffic takes near its limit. */
+  nearBudgetTeamId?: string;
   sent: number;
   byStatus: Record<string, number>;
   ms: number;
@@ -182,10 +184,11 @@ async function setUp(helix: HelixServer, master: string, log: (m: string) => voi
   for (const t of (teams.data ?? []) as Array<{ id: string; name: string; org: string | null }>) {
     if (t.org === DEMO_ORG) teamIds[t.name] = t.id;
   }
-  // Team budgets; Research's is sized after the first part of the traffic so it ends near its limit.
+  // Team budgets. Research's is a daily one, sized after the first part of the traffic so the day
+  // ends near its limit (the synthetic history leaves Research's today to the live traffic).
   if (teamIds.Platform) await admin(helix, master, "PUT", `/helix/budgets/team/${teamIds.Platform}`, { max_budget_usd: 500, period: "monthly", alert_thresholds: [50, 80, 100] });
   if (teamIds.Support) await admin(helix, master, "PUT", `/helix/budgets/team/${teamIds.Support}`, { max_budget_usd: 200, period: "monthly", rpm: 20_000 });
-  if (teamIds.Research) await admin(helix, master, "PUT", `/helix/budgets/team/${teamIds.Research}`, { max_budget_usd: 1_000, period: "monthly", alert_thresholds: [50, 80, 100] });
+  if (teamIds.Research) await admin(helix, master, "PUT", `/helix/budgets/team/${teamIds.Research}`, { max_budget_usd: 1_000, period: "daily", alert_thresholds: [50, 80, 100] });
   // Support handles customer data: mask emails and phones, block card numbers.
   if (teamIds.Support) {
     await admin(helix, master, "PUT", `/helix/pii/policies/team/${teamIds.Support}`, {
@@ -315,11 +318,11 @@ export async function runLiveTraffic(opts: LiveOptions): Promise<LiveResult> {
       const now = Number((await admin(helix, master, "GET", research)).spend_micros ?? 0);
       const projected = now + ((now - before) * (opts.requests - first)) / first;
       const limit = Math.max(0.000_01, Math.ceil(projected / 0.85) / 1e6);
-      await admin(helix, master, "PUT", research, { max_budget_usd: limit, period: "monthly", alert_thresholds: [50, 80, 100] });
-      opts.log(`Research team budget set to $${limit.toFixed(4)} (spent $${(now / 1e6).toFixed(4)} this month)`);
+      await admin(helix, master, "PUT", research, { max_budget_usd: limit, period: "daily", alert_thresholds: [50, 80, 100] });
+      opts.log(`Research team's daily budget set to $${limit.toFixed(4)} (spent $${(now / 1e6).toFixed(4)} today)`);
     }
     await sendMany(helix, opts.requests - first, opts.concurrency, make, byStatus, progress);
-    return { sent: done, byStatus, ms: Date.now() - started };
+    return { nearBudgetTeamId: teamIds.Research, sent: done, byStatus, ms: Date.now() - started };
   } finally {
     // SIGTERM: Helix drains and flushes its request logs and incidents before exiting.
     await helix?.stop();

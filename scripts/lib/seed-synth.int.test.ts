@@ -36,6 +36,7 @@ describe("synthesizeHistory", () => {
       batchSize: 300,
       concurrency: 2,
       seed: 7,
+      notToday: (t) => t.teamId === "team-b",
       onProgress: (w) => progress.push(w),
     });
     expect(r.written).toBe(2_000);
@@ -58,6 +59,14 @@ describe("synthesizeHistory", () => {
     expect(span.days).toBe(30);
     // The weekly rhythm: weekends (2/7 of days) carry clearly less than 2/7 of the traffic.
     expect(span.weekend / span.n).toBeLessThan(0.2);
+
+    // A team left out of today has rows on the other days only.
+    const [tb] = await h.prisma.$queryRawUnsafe<Array<{ today: number; before: number }>>(
+      `SELECT count(*) FILTER (WHERE created_at >= '2026-06-15')::int AS today, count(*) FILTER (WHERE created_at < '2026-06-15')::int AS before
+       FROM request_logs WHERE team_id = 'team-b'`,
+    );
+    expect(tb.today).toBe(0);
+    expect(tb.before).toBeGreaterThan(0);
 
     // Day rollups (global and per team) equal the sums over the log.
     const mismatches = await h.prisma.$queryRawUnsafe<Array<{ bucket: Date }>>(

@@ -30,6 +30,8 @@ export interface SynthOptions {
   /** Statements in flight at once (each on its own pooled connection). */
   concurrency?: number;
   seed?: number;
+  /** Templates not used for rows of today (UTC), e.g. a team whose daily budget is left to live traffic. */
+  notToday?: (t: SynthTemplate) => boolean;
   onProgress?: (written: number, total: number) => void;
 }
 
@@ -223,7 +225,10 @@ export async function synthesizeHistory(opts: SynthOptions): Promise<SynthResult
     }
     times.sort((a, b) => a - b);
     for (const t of times) {
-      const tpl = opts.templates[Math.floor(rand() * opts.templates.length)];
+      let tpl = opts.templates[Math.floor(rand() * opts.templates.length)];
+      for (let tries = 0; opts.notToday && d === days - 1 && opts.notToday(tpl) && tries < 20; tries++) {
+        tpl = opts.templates[Math.floor(rand() * opts.templates.length)];
+      }
       const row = synthesize(tpl, `${runId}${(seq++).toString(36)}`, new Date(t), rand);
       pending.push(row);
       for (const inc of tpl.incidents ?? []) {
