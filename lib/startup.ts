@@ -14,6 +14,7 @@ import { flushAlerts, resumePendingAlerts } from "@/lib/cost/alerts";
 import { refreshStoredPrices } from "@/lib/cost/prices";
 import { logger } from "@/lib/observability/logger";
 import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
+import { bootstrapDashboardAdmin } from "@/lib/auth/bootstrap-admin";
 
 // Kubernetes' default terminationGracePeriodSeconds is 30: finish well inside it.
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -45,6 +46,8 @@ async function start(): Promise<void> {
   await getDb();
   // Price overrides from the database before the first request is priced.
   await refreshStoredPrices();
+  // The first dashboard admin from ADMIN_EMAIL / ADMIN_PASSWORD (when no user exists yet).
+  await bootstrapDashboardAdmin();
   const db = dbInfo();
   const kv = getKv();
   // Load the embedding model in the background: requests skip the semantic cache until it is ready.

@@ -34,7 +34,7 @@ export async function startHelix(env: Record<string, string | undefined> = {}): 
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     // The test runner's own provider/database settings must not leak into the gateway under test.
-    if (v !== undefined && !/^(OPENAI|ANTHROPIC|GOOGLE|GEMINI|GROQ|DATABASE|REDIS|MASTER|HELIX)_/.test(k)) childEnv[k] = v;
+    if (v !== undefined && !/^(OPENAI|ANTHROPIC|GOOGLE|GEMINI|GROQ|DATABASE|REDIS|MASTER|HELIX|ADMIN|NEXTAUTH|AUTH)_/.test(k)) childEnv[k] = v;
   }
   childEnv.HELIX_DATA_DIR = mkdtempSync(path.join(tmpdir(), "helix-e2e-"));
   childEnv.HELIX_LOG_FLUSH_MS = "50";

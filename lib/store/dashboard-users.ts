@@ -34,6 +34,12 @@ export interface NewDashboardUser {
 export class DuplicateEmailError extends Error {
   constructor(email: string) {
     super(`A dashboard user with the email ${email} already exists`);
+    this.name = "DuplicateEmailError";
+  }
+
+  /** By name, not instanceof: Next.js may bundle this module into more than one chunk. */
+  static is(err: unknown): err is DuplicateEmailError {
+    return err instanceof Error && err.name === "DuplicateEmailError";
   }
 }
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const INPUTS = ["app", "lib", "components", "public", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "instrumentation.ts", "tsconfig.json", "package-lock.json"];
+const INPUTS = ["app", "lib", "components", "public", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "instrumentation.ts", "proxy.ts", "tsconfig.json", "package-lock.json"];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
 const STAMP = path.join(ROOT, ".next", "helix-source-hash");
 

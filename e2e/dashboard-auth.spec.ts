@@ -1,0 +1,166 @@
+// Dashboard sign-in in Chromium: session-protected pages and internal APIs, roles, sign-out,
+// the login rate limit, and the first-run setup page.
+import { test, expect, type Page } from "@playwright/test";
+import { startHelix, type HelixServer } from "./support/helix-server";
+
+const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
+const VIEWER = { email: "viewer@example.com", password: "viewer-password-1" };
+
+/** Console errors and uncaught exceptions on a page; `allow` lists expected messages. */
+function watchConsole(page: Page): { errors: string[]; allow: RegExp[] } {
+  const watch = { errors: [] as string[], allow: [] as RegExp[] };
+  page.on("console", (m) => {
+    if (m.type() === "error" && !watch.allow.some((r) => r.test(m.text()))) watch.errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on("pageerror", (e) => watch.errors.push(e.message));
+  return watch;
+}
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test.describe("with ADMIN_EMAIL and ADMIN_PASSWORD", () => {
+  test.describe.configure({ mode: "serial" });
+  let helix: HelixServer;
+
+  test.beforeAll(async () => {
+    helix = await startHelix({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  });
+  test.afterAll(async () => {
+    await helix?.stop();
+  });
+
+  test("a dashboard page without a session redirects to the sign-in page and back", async ({ page }) => {
+    const logs = watchConsole(page);
+    await page.goto(`${helix.url}/dashboard?range=7d`);
+    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard%3Frange%3D7d$/);
+    await expect(page.getByRole("heading", { name: "Sign in to Helix" })).toBeVisible();
+    await signIn(page, ADMIN);
+    await expect(page).toHaveURL(`${helix.url}/dashboard?range=7d`);
+    await expect(page.getByTestId("signed-in-as")).toHaveText(`Signed in as ${ADMIN.email} (admin)`);
+    expect(logs.errors).toEqual([]);
+  });
+
+  test("a wrong password shows an error and no session", async ({ page }) => {
+    const logs = watchConsole(page);
+    logs.allow.push(/status of 401/); // the browser logs the sign-in POST's 401 itself
+    await page.goto(`${helix.url}/login`);
+    await signIn(page, { email: ADMIN.email, password: "not-the-password" });
+    await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
+    await expect(page).toHaveURL(/\/login$/);
+    expect((await page.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(401);
+    expect(logs.errors).toEqual([]);
+  });
+
+  test("internal APIs: 401 without a session, 200 with; admins create users, viewers get 403", async ({ page, browser }) => {
+    const logs = watchConsole(page);
+    const anonymous = await fetch(`${helix.url}/api/dashboard/me`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("session_required");
+    const forged = await fetch(`${helix.url}/api/dashboard/me`, { headers: { cookie: "next-auth.session-token=forged" } });
+    expect(forged.status).toBe(401);
+
+    await page.goto(`${helix.url}/login`);
+    await signIn(page, ADMIN);
+    await expect(page.getByTestId("signed-in-as")).toContainText("(admin)");
+    const me = await page.request.get(`${helix.url}/api/dashboard/me`);
+    expect(me.status()).toBe(200);
+    expect(((await me.json()) as { user: { email: string; role: string } }).user).toMatchObject({ email: ADMIN.email, role: "admin" });
+
+    const created = await page.request.post(`${helix.url}/api/dashboard/users`, { data: { ...VIEWER, name: "Vi", role: "viewer" } });
+    expect(created.status()).toBe(201);
+    expect(((await created.json()) as { user: object }).user).toMatchObject({ email: VIEWER.email, name: "Vi", role: "viewer" });
+    expect(JSON.stringify(await created.json())).not.toContain(VIEWER.password);
+    const invalid = await page.request.post(`${helix.url}/api/dashboard/users`, { data: { email: "x@example.com", password: "short", role: "viewer" } });
+    expect(invalid.status()).toBe(400);
+    expect(((await invalid.json()) as { error: { param: string } }).error.param).toBe("password");
+    const duplicate = await page.request.post(`${helix.url}/api/dashboard/users`, { data: { ...VIEWER, role: "admin" } });
+    expect(duplicate.status()).toBe(409);
+    const crossSite = await page.request.post(`${helix.url}/api/dashboard/users`, {
+      headers: { origin: "https://evil.example" },
+      data: { email: "evil@example.com", password: "evil-password", role: "admin" },
+    });
+    expect(crossSite.status()).toBe(403);
+    expect(logs.errors).toEqual([]);
+
+    const viewerContext = await browser.newContext();
+    const viewerPage = await viewerContext.newPage();
+    const viewerConsole = watchConsole(viewerPage);
+    await viewerPage.goto(`${helix.url}/dashboard`);
+    await signIn(viewerPage, VIEWER);
+    await expect(viewerPage.getByTestId("signed-in-as")).toHaveText(`Signed in as ${VIEWER.email} (viewer)`);
+    expect((await viewerPage.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(200);
+    const denied = await viewerPage.request.post(`${helix.url}/api/dashboard/users`, { data: { email: "v2@example.com", password: "viewer-password-2", role: "admin" } });
+    expect(denied.status()).toBe(403);
+    expect(((await denied.json()) as { error: { code: string } }).error.code).toBe("admin_required");
+    expect(viewerConsole.errors).toEqual([]);
+    await viewerContext.close();
+  });
+
+  test("sign-out ends the session: the dashboard redirects to sign-in again", async ({ page }) => {
+    const logs = watchConsole(page);
+    await page.goto(`${helix.url}/dashboard`);
+    await signIn(page, ADMIN);
+    await expect(page.getByTestId("signed-in-as")).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    expect((await page.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(401);
+    await page.goto(`${helix.url}/dashboard`);
+    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
+    expect(logs.errors).toEqual([]);
+  });
+
+  test("sign-in attempts are rate-limited per email and address", async ({ page }) => {
+    const logs = watchConsole(page);
+    logs.allow.push(/status of 401/);
+    await page.goto(`${helix.url}/login`);
+    const who = { email: "guess@example.com", password: "guessing-wrong" };
+    for (let i = 0; i < 10; i++) {
+      await signIn(page, who);
+      await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
+      await page.getByLabel("Password").fill("");
+    }
+    await signIn(page, who);
+    await expect(page.getByTestId("login-error")).toHaveText(/Too many sign-in attempts/);
+    expect(logs.errors).toEqual([]);
+  });
+});
+
+test.describe("first-run setup without ADMIN_* variables", () => {
+  test.describe.configure({ mode: "serial" });
+  let helix: HelixServer;
+
+  test.beforeAll(async () => {
+    helix = await startHelix({});
+  });
+  test.afterAll(async () => {
+    await helix?.stop();
+  });
+
+  test("the setup page creates the first admin and is gone afterwards", async ({ page }) => {
+    const logs = watchConsole(page);
+    await page.goto(`${helix.url}/dashboard`);
+    await expect(page).toHaveURL(/\/setup$/);
+    await page.getByLabel("Email").fill("first@example.com");
+    await page.getByLabel("Name (optional)").fill("First Admin");
+    await page.getByLabel("Password", { exact: true }).fill("first-password-1");
+    await page.getByLabel("Repeat password").fill("first-password-2");
+    await page.getByRole("button", { name: "Create admin" }).click();
+    await expect(page.getByText("The passwords do not match.")).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveValue("first@example.com");
+    await page.getByLabel("Password", { exact: true }).fill("first-password-1");
+    await page.getByLabel("Repeat password").fill("first-password-1");
+    await page.getByRole("button", { name: "Create admin" }).click();
+    await expect(page).toHaveURL(/\/login\?setup=done$/);
+    await expect(page.getByRole("status")).toHaveText("Admin created. Sign in with it.");
+
+    expect((await page.request.get(`${helix.url}/setup`)).status()).toBe(404);
+    await signIn(page, { email: "First@Example.com", password: "first-password-1" });
+    await expect(page).toHaveURL(`${helix.url}/dashboard`);
+    await expect(page.getByTestId("signed-in-as")).toHaveText("Signed in as first@example.com (admin)");
+    expect(logs.errors).toEqual([]);
+  });
+});

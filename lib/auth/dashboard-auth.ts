@@ -1,0 +1,148 @@
+// Dashboard sign-in (next-auth v4): local accounts with email + password (Credentials provider),
+// JWT sessions in an encrypted, httpOnly, SameSite=Lax cookie — `__Secure-` and Secure when the
+// dashboard is served over https. next-auth checks its own CSRF token on sign-in and sign-out.
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import { getServerSession } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { applyNextAuthEnv } from "@/lib/env";
+import { AuthenticationError, HelixError, PermissionDeniedError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
+import { dashboardUsers, normalizeEmail, type DashboardRole, type DashboardUser } from "@/lib/store/dashboard-users";
+import { dashboardAuthSecret } from "./auth-secret";
+import { clearLoginAttempts, clientAddress, countLoginAttempt, LoginRateLimitedError } from "./login-rate-limit";
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./password";
+import { readDashboardToken } from "./session-token";
+
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+export interface DashboardSessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: DashboardRole;
+}
+
+const Credentials = z.object({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+type AuthorizeRequest = { headers?: Record<string, string | string[] | undefined> };
+
+/** The Credentials check: rate limit, then the password (unknown emails cost the same time). */
+export async function authorizeCredentials(input: unknown, req: AuthorizeRequest): Promise<DashboardSessionUser | null> {
+  const parsed = Credentials.safeParse(input);
+  if (!parsed.success) return null;
+  const email = normalizeEmail(parsed.data.email);
+  const ip = clientAddress(req.headers);
+  await countLoginAttempt(email, ip);
+  const users = dashboardUsers();
+  const user = await users.findByEmail(email);
+  if (!user?.passwordHash) {
+    await burnPasswordCheck(parsed.data.password);
+    return null;
+  }
+  if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
+  await clearLoginAttempts(email, ip);
+  await users.recordLogin(user.id);
+  if (needsRehash(user.passwordHash)) await users.setPasswordHash(user.id, await hashPassword(parsed.data.password));
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+let options: NextAuthOptions | undefined;
+
+export function dashboardAuthOptions(): NextAuthOptions {
+  if (options) return options;
+  applyNextAuthEnv();
+  options = {
+    secret: dashboardAuthSecret(),
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 60 * 60 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        authorize: (credentials, req) =>
+          authorizeCredentials(credentials, req).catch((err: unknown) => {
+            // next-auth shows a thrown error's message to the browser: only ours, never internals.
+            if (LoginRateLimitedError.is(err)) throw err;
+            logger().error({ err, component: "dashboard-auth" }, "sign-in check failed");
+            throw new Error("Sign-in is unavailable right now; the server log has the cause.");
+          }),
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          const u = user as unknown as DashboardSessionUser;
+          token.sub = u.id;
+          token.email = u.email;
+          token.name = u.name;
+          token.role = u.role;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        session.user = { id: token.sub, email: token.email, name: token.name, role: token.role === "admin" ? "admin" : "viewer" } as typeof session.user;
+        return session;
+      },
+    },
+    logger: {
+      error: (code, metadata) => logger().error({ component: "dashboard-auth", code, metadata }, "next-auth error"),
+      warn: (code) => logger().warn({ component: "dashboard-auth", code }, "next-auth warning"),
+      debug: () => {},
+    },
+  };
+  return options;
+}
+
+/** The signed-in user in a server component or action, or null. */
+export async function getDashboardSession(): Promise<DashboardSessionUser | null> {
+  const session = await getServerSession(dashboardAuthOptions());
+  const u = session?.user as Partial<DashboardSessionUser> | undefined;
+  if (!u?.id || !u.email) return null;
+  return { id: u.id, email: u.email, name: u.name ?? null, role: u.role === "admin" ? "admin" : "viewer" };
+}
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * For internal APIs under /api/dashboard: the signed-in user (re-read from the database, so a
+ * deleted account or a changed role takes effect at once). 401 without a session, 403 for a
+ * viewer on an admin route, and 403 for a cross-site write (the Origin is not this host).
+ */
+export async function requireDashboardSession(request: Request, opts: { role?: "admin" } = {}): Promise<DashboardUser> {
+  if (UNSAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+    throw new PermissionDeniedError("Cross-site requests to the dashboard API are refused.", { code: "cross_site_request" });
+  }
+  const token = await readDashboardToken(request);
+  if (!token) throw new AuthenticationError("Sign in to the dashboard first.", { code: "session_required" });
+  const user = await dashboardUsers().findById(token.sub);
+  if (!user) throw new AuthenticationError("This dashboard account no longer exists; sign in again.", { code: "session_required" });
+  if (opts.role === "admin" && user.role !== "admin") {
+    throw new PermissionDeniedError("This needs the admin role; viewers can read but not change anything.", { code: "admin_required" });
+  }
+  return user;
+}
+
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return true; // not a browser, or a same-origin navigation: the Lax cookie already guards it
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** 409 for a taken email (no dedicated class: only the user API answers it). */
+export function emailTakenError(email: string): HelixError {
+  return new HelixError(409, "invalid_request_error", `A dashboard user with the email ${email} already exists.`, {
+    param: "email",
+    code: "email_taken",
+  });
+}
