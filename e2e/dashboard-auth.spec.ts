@@ -113,6 +113,30 @@ test.describe("with ADMIN_EMAIL and ADMIN_PASSWORD", () => {
     expect(logs.errors).toEqual([]);
   });
 
+  test("behind an https proxy the session cookie is __Secure-, Secure and httpOnly; sign-in needs the CSRF token", async () => {
+    const https = { "x-forwarded-proto": "https" };
+    const csrf = await fetch(`${helix.url}/api/auth/csrf`, { headers: https });
+    const csrfCookies = csrf.headers.getSetCookie();
+    expect(csrfCookies.join("\n")).toMatch(/^__Host-next-auth\.csrf-token=.*; Secure/m);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookie = csrfCookies.map((c) => c.split(";")[0]).join("; ");
+    const post = (token: string) =>
+      fetch(`${helix.url}/api/auth/callback/credentials`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { ...https, cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrfToken: token, email: ADMIN.email, password: ADMIN.password, json: "true" }),
+      });
+    const forged = await post("not-the-token");
+    expect(forged.headers.getSetCookie().some((c) => c.includes("session-token"))).toBe(false);
+    const signedIn = await post(csrfToken);
+    const session = signedIn.headers.getSetCookie().find((c) => c.startsWith("__Secure-next-auth.session-token="));
+    expect(session).toBeDefined();
+    expect(session).toMatch(/; Secure/i);
+    expect(session).toMatch(/; HttpOnly/i);
+    expect(session).toMatch(/; SameSite=Lax/i);
+  });
+
   test("sign-in attempts are rate-limited per email and address", async ({ page }) => {
     const logs = watchConsole(page);
     logs.allow.push(/status of 401/);
