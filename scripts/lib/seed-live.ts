@@ -314,10 +314,10 @@ export async function runLiveTraffic(opts: LiveOptions): Promise<LiveResult> {
     const before = research ? Number((await admin(helix, master, "GET", research)).spend_micros ?? 0) : 0;
     await sendMany(helix, first, opts.concurrency, make, byStatus, progress);
     if (research && first < opts.requests) {
-      // Size Research's budget so the rest of the traffic takes it from ~35% to about 85%: alerts at 50% and 80%.
+      // Size Research's budget so the rest of the traffic takes it from ~35% to about 90%: alerts at 50% and 80%.
       const now = Number((await admin(helix, master, "GET", research)).spend_micros ?? 0);
       const projected = now + ((now - before) * (opts.requests - first)) / first;
-      const limit = Math.max(0.000_01, Math.ceil(projected / 0.85) / 1e6);
+      const limit = Math.max(0.000_01, Math.ceil(projected / 0.92) / 1e6);
       await admin(helix, master, "PUT", research, { max_budget_usd: limit, period: "daily", alert_thresholds: [50, 80, 100] });
       opts.log(`Research team's daily budget set to $${limit.toFixed(4)} (spent $${(now / 1e6).toFixed(4)} today)`);
     }
