@@ -2,6 +2,7 @@
 // the login rate limit, and the first-run setup page.
 import { test, expect, type Page } from "@playwright/test";
 import { startHelix, type HelixServer } from "./support/helix-server";
+import { startFakeOidc, type FakeOidc } from "./support/fake-oidc";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const VIEWER = { email: "viewer@example.com", password: "viewer-password-1" };
@@ -19,7 +20,7 @@ function watchConsole(page: Page): { errors: string[]; allow: RegExp[] } {
 async function signIn(page: Page, who: { email: string; password: string }) {
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 test.describe("with ADMIN_EMAIL and ADMIN_PASSWORD", () => {
@@ -186,5 +187,61 @@ test.describe("first-run setup without ADMIN_* variables", () => {
     await expect(page).toHaveURL(`${helix.url}/dashboard`);
     await expect(page.getByTestId("signed-in-as")).toHaveText("Signed in as first@example.com (admin)");
     expect(logs.errors).toEqual([]);
+  });
+});
+
+test.describe("OpenID Connect sign-in", () => {
+  test.describe.configure({ mode: "serial" });
+  let helix: HelixServer;
+  let idp: FakeOidc;
+
+  test.beforeAll(async () => {
+    idp = await startFakeOidc();
+    helix = await startHelix({
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: idp.clientId,
+      OIDC_CLIENT_SECRET: idp.clientSecret,
+      OIDC_NAME: "Example SSO",
+      OIDC_ALLOWED_DOMAINS: "corp.example",
+    });
+  });
+  test.afterAll(async () => {
+    await helix?.stop();
+    await idp?.close();
+  });
+
+  test("an existing user signs in through the provider with their role; strangers are refused; allowed domains become viewers", async ({ browser }) => {
+    const run = async (user: FakeOidc["user"]) => {
+      idp.user = user;
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const logs = watchConsole(page);
+      await page.goto(`${helix.url}/dashboard`);
+      await page.getByRole("button", { name: "Sign in with Example SSO" }).click();
+      return { page, logs, close: () => context.close() };
+    };
+
+    const admin = await run({ sub: "a-1", email: "Admin@Example.com", email_verified: true });
+    await expect(admin.page).toHaveURL(`${helix.url}/dashboard`);
+    await expect(admin.page.getByTestId("signed-in-as")).toHaveText(`Signed in as ${ADMIN.email} (admin)`);
+    expect((await admin.page.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(200);
+    expect(admin.logs.errors).toEqual([]);
+    await admin.close();
+
+    const stranger = await run({ sub: "s-1", email: "stranger@elsewhere.example", email_verified: true });
+    await expect(stranger.page).toHaveURL(/\/login\?error=AccessDenied/);
+    await expect(stranger.page.getByTestId("login-error")).toContainText("may not use the dashboard");
+    expect((await stranger.page.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(401);
+    expect(stranger.logs.errors).toEqual([]);
+    await stranger.close();
+
+    const colleague = await run({ sub: "c-1", email: "colleague@corp.example", email_verified: true, name: "Col" });
+    await expect(colleague.page.getByTestId("signed-in-as")).toHaveText("Signed in as colleague@corp.example (viewer)");
+    const denied = await colleague.page.request.post(`${helix.url}/api/dashboard/users`, { data: { email: "x@corp.example", password: "password-123", role: "admin" } });
+    expect(denied.status()).toBe(403);
+    expect(colleague.logs.errors).toEqual([]);
+    await colleague.close();
   });
 });

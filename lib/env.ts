@@ -40,6 +40,17 @@ const EnvSchema = z.object({
   NEXTAUTH_SECRET: optionalString,
   /** The dashboard's public URL; unset = taken from the request's Host / X-Forwarded-* headers. */
   NEXTAUTH_URL: optionalUrl,
+  /** Optional OpenID Connect sign-in (Google, Okta, Entra ID, Keycloak…): issuer URL + client. */
+  OIDC_ISSUER: optionalUrl,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  /** The button's label ("Sign in with <name>"). */
+  OIDC_NAME: z.string().default("single sign-on"),
+  /** Comma-separated email domains whose verified users are created as viewers on first sign-in. */
+  OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
   /** Key for the PII `hash` action (HMAC): the same on every instance, so tokens stay comparable. */
   HELIX_PII_HASH_KEY: optionalString,
 
@@ -95,7 +106,7 @@ export function resetEnvForTests(): void {
  * environment variable names are read, so a config cannot probe arbitrary process state.
  */
 // The gateway's own secrets: a config must not be able to send them to an upstream.
-const NOT_NAMEABLE = new Set(["MASTER_KEY", "DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "NEXTAUTH_SECRET"]);
+const NOT_NAMEABLE = new Set(["MASTER_KEY", "DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "NEXTAUTH_SECRET", "OIDC_CLIENT_SECRET"]);
 
 export function readNamedSecret(name: string): string | undefined {
   if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || NOT_NAMEABLE.has(name)) return undefined;

@@ -2,13 +2,28 @@
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 
+// next-auth's error codes (from a failed sign-in, or ?error= after a provider redirect).
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
   SessionRequired: "Sign in to continue.",
+  AccessDenied: "This account may not use the dashboard. Ask an admin to add your email.",
+  OAuthSignin: "Single sign-on could not start. Try again.",
+  OAuthCallback: "Single sign-on failed. Try again.",
+  Callback: "Single sign-on failed. Try again.",
+  OAuthAccountNotLinked: "Sign in the way you did before.",
+  Configuration: "Sign-in is misconfigured on the server; the server log has the cause.",
 };
+const message = (code: string) => MESSAGES[code] ?? (/^[A-Z][A-Za-z]+$/.test(code) ? "Sign-in failed. Try again." : code);
 
-export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
-  const [error, setError] = useState<string | null>(null);
+interface Props {
+  callbackUrl: string;
+  notice?: string;
+  initialError?: string;
+  providers?: { id: string; name: string }[];
+}
+
+export function LoginForm({ callbackUrl, notice, initialError, providers = [] }: Props) {
+  const [error, setError] = useState<string | null>(initialError ? message(initialError) : null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -27,7 +42,7 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
       return;
     }
     setPending(false);
-    setError(result?.error ? (MESSAGES[result.error] ?? result.error) : "Could not reach the server. Try again.");
+    setError(result?.error ? message(result.error) : "Could not reach the server. Try again.");
   }
 
   return (
@@ -53,6 +68,16 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
       <button type="submit" disabled={pending} className="w-full rounded-md bg-slate-900 px-3 py-2 font-medium text-white disabled:opacity-60">
         {pending ? "Signing in…" : "Sign in"}
       </button>
+      {providers.map((p) => (
+        <button
+          key={p.id}
+          type="button"
+          onClick={() => void signIn(p.id, { callbackUrl })}
+          className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-medium hover:bg-slate-100"
+        >
+          Sign in with {p.name}
+        </button>
+      ))}
     </form>
   );
 }

@@ -14,6 +14,7 @@ import { dashboardAuthSecret } from "./auth-secret";
 import { clearLoginAttempts, clientAddress, countLoginAttempt, LoginRateLimitedError } from "./login-rate-limit";
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./password";
 import { readDashboardToken } from "./session-token";
+import { admitOidcUser, oidcProvider } from "./oidc";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
@@ -56,6 +57,7 @@ let options: NextAuthOptions | undefined;
 export function dashboardAuthOptions(): NextAuthOptions {
   if (options) return options;
   applyNextAuthEnv();
+  const oidc = oidcProvider();
   options = {
     secret: dashboardAuthSecret(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 60 * 60 },
@@ -73,10 +75,28 @@ export function dashboardAuthOptions(): NextAuthOptions {
             throw new Error("Sign-in is unavailable right now; the server log has the cause.");
           }),
       }),
+      ...(oidc ? [oidc] : []),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user) {
+      // OpenID Connect: only emails that are (or may become) dashboard users get in.
+      async signIn({ account, profile, user }) {
+        if (!account || account.provider === "credentials") return true;
+        const claims = { ...(profile as Record<string, unknown> | undefined), email: profile?.email ?? user.email, name: profile?.name ?? user.name };
+        const admitted = await admitOidcUser(claims as Parameters<typeof admitOidcUser>[0], dashboardUsers());
+        if (!admitted) return false;
+        await dashboardUsers().recordLogin(admitted.id);
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (user && account && account.provider !== "credentials") {
+          // The provider's subject is not ours: the session names the dashboard user by email.
+          const dbUser = token.email ? await dashboardUsers().findByEmail(token.email) : null;
+          if (!dbUser) throw new Error("Dashboard user not found after sign-in");
+          token.sub = dbUser.id;
+          token.email = dbUser.email;
+          token.name = dbUser.name ?? token.name;
+          token.role = dbUser.role;
+        } else if (user) {
           const u = user as unknown as DashboardSessionUser;
           token.sub = u.id;
           token.email = u.email;

@@ -4,16 +4,20 @@ import { notFound, redirect } from "next/navigation";
 import { dashboardUsers } from "@/lib/store/dashboard-users";
 import { safeCallbackPath } from "./callback-url";
 import { getDashboardSession, type DashboardSessionUser } from "./dashboard-auth";
+import { oauthProviders, type OAuthProviderInfo } from "./oidc";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /** /login: already signed in → on to the callback; no user at all yet → /setup. */
-export async function loginPage(searchParams: SearchParams): Promise<{ callbackUrl: string; notice?: string }> {
+export async function loginPage(
+  searchParams: SearchParams,
+): Promise<{ callbackUrl: string; notice?: string; error?: string; providers: OAuthProviderInfo[] }> {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await getDashboardSession()) redirect(callbackUrl);
   if ((await dashboardUsers().count()) === 0) redirect("/setup");
-  return { callbackUrl, notice: params.setup === "done" ? "Admin created. Sign in with it." : undefined };
+  const error = typeof params.error === "string" ? params.error.slice(0, 200) : undefined;
+  return { callbackUrl, notice: params.setup === "done" ? "Admin created. Sign in with it." : undefined, error, providers: oauthProviders() };
 }
 
 /** /setup exists only while there is no dashboard user. */

@@ -27,7 +27,8 @@ export interface DashboardUserWithHash extends DashboardUser {
 export interface NewDashboardUser {
   email: string;
   name?: string | null;
-  password: string;
+  /** Omitted for accounts that sign in only through OpenID Connect. */
+  password?: string;
   role: DashboardRole;
 }
 
@@ -84,7 +85,7 @@ export class DashboardUserStore {
 
   async create(input: NewDashboardUser): Promise<DashboardUser> {
     const email = normalizeEmail(input.email);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     try {
       const row = await (await this.db()).dashboardUser.create({
         data: { email, name: input.name?.trim() || null, role: input.role, passwordHash },
@@ -97,7 +98,7 @@ export class DashboardUserStore {
   }
 
   /** Creates the first admin only while there is no user at all; null when one already exists. */
-  async createFirstAdmin(input: Omit<NewDashboardUser, "role">): Promise<DashboardUser | null> {
+  async createFirstAdmin(input: Omit<NewDashboardUser, "role"> & { password: string }): Promise<DashboardUser | null> {
     const email = normalizeEmail(input.email);
     const passwordHash = await hashPassword(input.password);
     const db = await this.db();
