@@ -3,6 +3,7 @@
 import { test, expect, type Page } from "@playwright/test";
 import { startHelix, type HelixServer } from "./support/helix-server";
 import { startFakeOidc, type FakeOidc } from "./support/fake-oidc";
+import { signInToDashboard } from "./support/dashboard-session";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const VIEWER = { email: "viewer@example.com", password: "viewer-password-1" };
@@ -103,8 +104,7 @@ test.describe("with ADMIN_EMAIL and ADMIN_PASSWORD", () => {
 
   test("sign-out ends the session: the dashboard redirects to sign-in again", async ({ page }) => {
     const logs = watchConsole(page);
-    await page.goto(`${helix.url}/dashboard`);
-    await signIn(page, ADMIN);
+    await signInToDashboard(page, helix.url, ADMIN);
     await expect(page.getByTestId("signed-in-as")).toBeVisible();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login$/);

@@ -148,6 +148,21 @@ export async function requireDashboardSession(request: Request, opts: { role?: "
   return user;
 }
 
+/**
+ * For server actions and server components that change something: the signed-in user, re-read
+ * from the database; 401 without a session, 403 for a viewer when `role: "admin"` is asked.
+ * (Next.js already refuses server actions posted from another origin.)
+ */
+export async function requireDashboardUser(opts: { role?: "admin" } = {}): Promise<DashboardUser> {
+  const session = await getDashboardSession();
+  const user = session ? await dashboardUsers().findById(session.id) : null;
+  if (!user) throw new AuthenticationError("Sign in to the dashboard first.", { code: "session_required" });
+  if (opts.role === "admin" && user.role !== "admin") {
+    throw new PermissionDeniedError("This needs the admin role; viewers can read but not change anything.", { code: "admin_required" });
+  }
+  return user;
+}
+
 function sameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return true; // not a browser, or a same-origin navigation: the Lax cookie already guards it

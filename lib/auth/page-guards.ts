@@ -3,7 +3,8 @@ import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { dashboardUsers } from "@/lib/store/dashboard-users";
 import { safeCallbackPath } from "./callback-url";
-import { getDashboardSession, type DashboardSessionUser } from "./dashboard-auth";
+import type { DashboardUser } from "@/lib/store/dashboard-users";
+import { getDashboardSession, requireDashboardUser } from "./dashboard-auth";
 import { oauthProviders, type OAuthProviderInfo } from "./oidc";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -14,7 +15,9 @@ export async function loginPage(
 ): Promise<{ callbackUrl: string; notice?: string; error?: string; providers: OAuthProviderInfo[] }> {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl);
-  if (await getDashboardSession()) redirect(callbackUrl);
+  // Only for a session whose account still exists (else /dashboard would send it back here).
+  const session = await getDashboardSession();
+  if (session && (await dashboardUsers().findById(session.id))) redirect(callbackUrl);
   if ((await dashboardUsers().count()) === 0) redirect("/setup");
   const error = typeof params.error === "string" ? params.error.slice(0, 200) : undefined;
   return { callbackUrl, notice: params.setup === "done" ? "Admin created. Sign in with it." : undefined, error, providers: oauthProviders() };
@@ -25,9 +28,15 @@ export async function setupPage(): Promise<void> {
   if ((await dashboardUsers().count()) > 0) notFound();
 }
 
-/** Every dashboard page: the signed-in user (proxy.ts redirects first; this is the backstop). */
-export async function dashboardUser(): Promise<DashboardSessionUser> {
-  const user = await getDashboardSession();
-  if (!user) redirect("/login?callbackUrl=%2Fdashboard");
-  return user;
+/**
+ * Every dashboard page: the signed-in user as the database has it now (role changes apply at
+ * once). proxy.ts redirects first; this is the backstop for a deleted account or a bad cookie.
+ */
+export async function dashboardUser(): Promise<DashboardUser> {
+  try {
+    return await requireDashboardUser();
+  } catch (err) {
+    if ((err as { status?: number }).status === 401) redirect("/login?callbackUrl=%2Fdashboard");
+    throw err;
+  }
 }
