@@ -167,6 +167,8 @@ test.describe("first-run setup without ADMIN_* variables", () => {
 
   test("the setup page creates the first admin and is gone afterwards", async ({ page }) => {
     const logs = watchConsole(page);
+    await page.goto(helix.url);
+    await expect(page.getByTestId("setup-dashboard")).toContainText("Open /setup to create the first admin");
     await page.goto(`${helix.url}/dashboard`);
     await expect(page).toHaveURL(/\/setup$/);
     await page.getByLabel("Email").fill("first@example.com");
@@ -186,6 +188,8 @@ test.describe("first-run setup without ADMIN_* variables", () => {
     await signIn(page, { email: "First@Example.com", password: "first-password-1" });
     await expect(page).toHaveURL(`${helix.url}/dashboard`);
     await expect(page.getByTestId("signed-in-as")).toHaveText("Signed in as first@example.com (admin)");
+    await page.goto(helix.url);
+    await expect(page.getByTestId("setup-dashboard")).toContainText("1 dashboard user: sign in at /dashboard");
     expect(logs.errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { getConfig } from "@/lib/config/loader";
 import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
+import { dashboardUsers } from "@/lib/store/dashboard-users";
 
 export interface SetupItem {
   id: string;
@@ -19,6 +20,7 @@ export async function setupStatus(): Promise<SetupItem[]> {
   await getDb();
   const db = dbInfo();
   const kv = getKv();
+  const dashboardUserCount = await dashboardUsers().count();
   const providers: Array<[string, string | undefined, string | undefined, string, string]> = [
     ["OpenAI", e.OPENAI_API_KEY, e.OPENAI_BASE_URL, "OPENAI_API_KEY", "OPENAI_BASE_URL"],
     ["Anthropic", e.ANTHROPIC_API_KEY, e.ANTHROPIC_BASE_URL, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"],
@@ -46,6 +48,13 @@ export async function setupStatus(): Promise<SetupItem[]> {
       state: e.MASTER_KEY ? "ok" : "warning",
       detail: e.MASTER_KEY ? "MASTER_KEY set: only the master key and virtual keys are accepted" : "MASTER_KEY not set: any API key is accepted",
       hint: e.MASTER_KEY ? undefined : "Set MASTER_KEY before exposing Helix beyond your machine, then create keys with POST /helix/keys.",
+    },
+    {
+      id: "dashboard",
+      label: "Dashboard",
+      state: dashboardUserCount > 0 ? "ok" : "warning",
+      detail: dashboardUserCount > 0 ? `${dashboardUserCount} dashboard user${dashboardUserCount === 1 ? "" : "s"}: sign in at /dashboard` : "No dashboard user yet",
+      hint: dashboardUserCount > 0 ? undefined : "Open /setup to create the first admin, or set ADMIN_EMAIL and ADMIN_PASSWORD.",
     },
     {
       id: "config",
