@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HelixConfigSchema, type HelixConfig } from "@/lib/config/schema";
-import { costOf, estimateMicros, microsAt, sumCosts, usdString } from "./cost";
+import { costOf, estimateMicros, microsAt, usdString } from "./cost";
 import { setStoredPricesForTests } from "./prices";
 import { fromOpenAIUsage, tokenUsage } from "./tokens";
 
@@ -81,7 +81,7 @@ describe("costOf", () => {
   });
 });
 
-describe("estimateMicros and sumCosts", () => {
+describe("estimateMicros", () => {
   it("reserves prompt + max output at the model's price; null when unpriced", () => {
     const t = (provider: "openai" | "anthropic", upstreamModel: string) => ({ provider, upstreamModel });
     expect(estimateMicros([t("openai", "gpt-4o")], 1_000, 500, AT, cfg())).toBe(2_500 + 5_000);
@@ -95,12 +95,6 @@ describe("estimateMicros and sumCosts", () => {
     const short = estimateMicros(t, 100_000, 0, AT, cfg())!;
     const long = estimateMicros(t, 300_000, 0, AT, cfg())!;
     expect(long / 300_000).toBeGreaterThan((short / 100_000) * 1.5);
-  });
-  it("sums attempts: unknown wins, then estimated", () => {
-    expect(sumCosts([{ micros: 0, status: "none" }, { micros: 5, status: "priced", source: "catalog" }])).toEqual({ micros: 5, status: "priced", source: "catalog" });
-    expect(sumCosts([{ micros: 5, status: "priced" }, { micros: 2, status: "estimated" }])).toMatchObject({ micros: 7, status: "estimated" });
-    expect(sumCosts([{ micros: 5, status: "priced" }, { micros: null, status: "unknown" }])).toEqual({ micros: null, status: "unknown" });
-    expect(sumCosts([])).toEqual({ micros: 0, status: "none" });
   });
 });
 

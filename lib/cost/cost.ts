@@ -92,18 +92,6 @@ export function estimateMicros(
   return most;
 }
 
-/** Sums costs of several attempts: unknown if any billed attempt is unpriced, estimated if any was. */
-export function sumCosts(costs: readonly Cost[]): Cost {
-  const billed = costs.filter((c) => c.status !== "none");
-  if (billed.length === 0) return { micros: 0, status: "none" };
-  if (billed.some((c) => c.micros === null)) return { micros: null, status: "unknown" };
-  return {
-    micros: billed.reduce((s, c) => s + (c.micros ?? 0), 0),
-    status: billed.some((c) => c.status === "estimated") ? "estimated" : "priced",
-    source: billed.at(-1)!.source,
-  };
-}
-
 /** USD with enough decimals for a header (micro-USD precision, trailing zeros dropped). */
 export function usdString(micros: number): string {
   return (micros / 1e6).toFixed(6).replace(/\.?0+$/, "") || "0";

@@ -40,7 +40,7 @@ export interface RequestLogEntry {
   cachedInputTokens?: number | null;
   /** Reasoning tokens (part of outputTokens). */
   reasoningTokens?: number | null;
-  /** What the request cost in integer micro-USD (all attempts); null when the price is unknown. */
+  /** What the request cost in integer micro-USD (of the attempt that answered: failed attempts report no usage); null when the price is unknown. */
   costMicros?: number | null;
   /** priced | estimated | unknown | none */
   costStatus?: string | null;
