@@ -3,7 +3,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { RequestLogWriter, type RequestLogEntry } from "./request-log";
-import { ROLLUP_DIMENSIONS, ROLLUP_GRANULARITIES, spendReport, spendSince, type RollupDimension } from "./usage-rollups";
+import { ROLLUP_DIMENSIONS, ROLLUP_GRANULARITIES, latencyHistogram, spendReport, spendSince, type RollupDimension } from "./usage-rollups";
+import { LATENCY_BOUNDS_MS, LATENCY_COLUMNS, latencyBucketFilters, latencyPercentile } from "./latency-histogram";
 
 /** Each dimension's value in request_logs, written independently of the code under test. */
 const LOG_VALUE: Record<RollupDimension, string> = {
@@ -52,7 +53,7 @@ export function sampleEntries(n: number, prefix: string, seed = 7): RequestLogEn
       provider: pick(r, ["openai", "anthropic", null]),
       status: pick(r, [200, 200, 200, 429, 500, 499]),
       cacheStatus: pick(r, ["HIT", "SEMANTIC_HIT", "MISS", "BYPASS", null]),
-      latencyMs: Math.floor(r() * 5000),
+      latencyMs: r() < 0.05 ? 60_000 + Math.floor(r() * 10_000) : Math.floor(r() * 5000),
       inputTokens: r() < 0.9 ? Math.floor(r() * 10_000) : null,
       outputTokens: r() < 0.9 ? Math.floor(r() * 2_000) : null,
       costMicros: costStatus === "unknown" ? null : costStatus === "none" ? 0 : Math.floor(r() * 50_000),
@@ -72,13 +73,15 @@ const EXPECTED_COUNTERS =
   `(count(*) FILTER (WHERE cache_status = 'SEMANTIC_HIT'))::float8 AS semantic_hits, ` +
   `COALESCE(sum(cache_savings_micros), 0)::float8 AS cache_savings_micros, ` +
   `(count(*) FILTER (WHERE swap_rule IS NOT NULL))::float8 AS swaps, COALESCE(sum(swap_savings_micros), 0)::float8 AS swap_savings_micros, ` +
-  `(count(*) FILTER (WHERE cost_status = 'unknown'))::float8 AS unknown_cost, COALESCE(sum(latency_ms), 0)::float8 AS latency_ms_sum`;
+  `(count(*) FILTER (WHERE cost_status = 'unknown'))::float8 AS unknown_cost, COALESCE(sum(latency_ms), 0)::float8 AS latency_ms_sum, ` +
+  latencyBucketFilters("request_logs").map((f, k) => `(count(*) FILTER (WHERE ${f}))::float8 AS ${LATENCY_COLUMNS[k]}`).join(", ");
 
 const ROLLUP_COUNTERS =
   "requests::float8 AS requests, errors::float8 AS errors, input_tokens::float8 AS input_tokens, output_tokens::float8 AS output_tokens, " +
   "cost_micros::float8 AS cost_micros, cache_hits::float8 AS cache_hits, semantic_hits::float8 AS semantic_hits, " +
   "cache_savings_micros::float8 AS cache_savings_micros, swaps::float8 AS swaps, swap_savings_micros::float8 AS swap_savings_micros, " +
-  "unknown_cost::float8 AS unknown_cost, latency_ms_sum::float8 AS latency_ms_sum";
+  "unknown_cost::float8 AS unknown_cost, latency_ms_sum::float8 AS latency_ms_sum, " +
+  LATENCY_COLUMNS.map((c) => `${c}::float8 AS ${c}`).join(", ");
 
 type Agg = Record<string, unknown>;
 
@@ -130,6 +133,27 @@ export function usageRollupSuite(name: string, getDb: () => PrismaClient) {
       const db = getDb();
       await db.$executeRawUnsafe("DELETE FROM request_logs");
       await db.$executeRawUnsafe("DELETE FROM usage_rollups");
+    });
+
+    it("give latency percentiles within the bucket of the exact value (p50, p95, p99)", async () => {
+      const db = getDb();
+      await write(db, sampleEntries(900, "lat"));
+      const from = new Date(0);
+      const to = new Date(Date.now() + 86_400_000);
+      const hist = await latencyHistogram(db, { dimension: "global", from, to, granularity: "day" });
+      expect(hist.reduce((a, b) => a + b, 0)).toBe(900);
+      const bucketOf = (ms: number) => LATENCY_BOUNDS_MS.findIndex((b) => ms <= b);
+      for (const p of [0.5, 0.95, 0.99]) {
+        const [exact] = await db.$queryRawUnsafe<Array<{ v: number }>>(
+          `SELECT percentile_disc(${p}) WITHIN GROUP (ORDER BY latency_ms)::float8 AS v FROM request_logs`,
+        );
+        const estimate = latencyPercentile(hist, p)!;
+        const b = bucketOf(exact.v);
+        const lower = b <= 0 ? 0 : LATENCY_BOUNDS_MS[b - 1];
+        const upper = b === -1 ? LATENCY_BOUNDS_MS.at(-1)! : LATENCY_BOUNDS_MS[b];
+        expect(estimate, `p${p * 100}: exact ${exact.v}`).toBeGreaterThanOrEqual(b === -1 ? upper : lower);
+        expect(estimate, `p${p * 100}: exact ${exact.v}`).toBeLessThanOrEqual(upper);
+      }
     });
 
     it("equal the sums over request_logs for every granularity and dimension, across batches", async () => {

@@ -5,6 +5,7 @@
 // count twice and logs and rollups always agree. Spend checks and reports read only this table.
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { LATENCY_COLUMNS, latencyBucketFilters } from "./latency-histogram";
 
 export const ROLLUP_GRANULARITIES = ["minute", "hour", "day"] as const;
 export type RollupGranularity = (typeof ROLLUP_GRANULARITIES)[number];
@@ -70,6 +71,8 @@ const COUNTERS: ReadonlyArray<readonly [string, string]> = [
   ["swap_savings_micros", "COALESCE(sum(i.swap_savings_micros), 0)"],
   ["unknown_cost", "count(*) FILTER (WHERE i.cost_status = 'unknown')"],
   ["latency_ms_sum", "COALESCE(sum(i.latency_ms), 0)"],
+  // Latency percentiles for any range come from these bucket counts (lib/store/latency-histogram.ts).
+  ...LATENCY_COLUMNS.map((c, k) => [c, `count(*) FILTER (WHERE ${latencyBucketFilters("i")[k]})`] as const),
 ];
 
 /**
@@ -270,4 +273,23 @@ export async function spendReport(db: PrismaClient, q: SpendReportQuery): Promis
     unattributed: q.value === undefined ? minus(totals, grouped) : null,
     series,
   };
+}
+
+/** Requests per latency bucket (LATENCY_COLUMNS order) of one dimension's value (or all) over [from, to). */
+export async function latencyHistogram(
+  db: PrismaClient,
+  q: { dimension: RollupDimension; value?: string; from: Date; to: Date; granularity: RollupGranularity },
+): Promise<number[]> {
+  const { from, to } = alignRange(q.from, q.to, q.granularity);
+  const sums = LATENCY_COLUMNS.map((c, i) => `COALESCE(sum(${c}), 0)::float8 AS b${i}`).join(", ");
+  const rows = await db.$queryRawUnsafe<Array<Record<string, number>>>(
+    `SELECT ${sums} FROM usage_rollups WHERE granularity = $1 AND bucket >= $2::timestamp(3) AND bucket < $3::timestamp(3) ` +
+      `AND dimension = $4 AND value = left($5, ${ROLLUP_VALUE_MAX_CHARS})`,
+    q.granularity,
+    ts(from),
+    ts(to),
+    q.dimension,
+    q.dimension === "global" ? "" : (q.value ?? ""),
+  );
+  return LATENCY_COLUMNS.map((_, i) => Number(rows[0]?.[`b${i}`] ?? 0));
 }
