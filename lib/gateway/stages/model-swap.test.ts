@@ -65,7 +65,9 @@ function ctxFor(req: Partial<ChatCompletionRequest> = {}, opts: { caller?: Calle
   ctx.chain = resolveModel(chatRequest.model, cfg).chain;
   return ctx;
 }
-const withBudget = (ctx: GatewayContext, usedPct: number) => Object.assign(ctx, { budget: { usedPct } });
+// A reservation on one budget at `usedPct` (the stage reads only usedPct and whether any budget applies).
+const withBudget = (ctx: GatewayContext, usedPct: number) =>
+  Object.assign(ctx, { budget: { requestId: ctx.requestId, entries: [], usages: [{}], usedPct } as unknown as GatewayContext["budget"] });
 
 describe("modelSwap", () => {
   it("swaps on the first matching rule: chain, swap record, header; the requested name is kept", async () => {

@@ -6,39 +6,18 @@ import { logger } from "@/lib/observability/logger";
 import type { ProviderTarget } from "@/lib/providers/types";
 import { isModelAllowed, resolveModel, resolveModelName } from "@/lib/routing/resolve-model";
 import { evaluateSwapRules, type SwapFacts } from "@/lib/routing/swap-rules";
-import type { Caller, GatewayContext } from "../context";
-
-/**
- * The context field this stage reads that GatewayContext does not declare yet: the budget
- * reserve stage's Reservation (lib/cost/budgets.ts) as `ctx.budget`. The integrator adds it to
- * context.ts, after which this cast goes away.
- */
-export interface SwapContextFields {
-  budget?: {
-    /** The highest share of any budget that applies to the request, in percent. */
-    usedPct?: number;
-    /** Each applicable budget's counters; empty = no budget applies. */
-    usages?: readonly unknown[];
-  };
-}
+import type { GatewayContext } from "../context";
 
 /** undefined when no budget applies (a Reservation says 0 % then): budget_used_pct conditions are false. */
-function budgetUsedPct(b: SwapContextFields["budget"]): number | undefined {
-  if (!b || b.usedPct === undefined || (b.usages !== undefined && b.usages.length === 0)) return undefined;
+function budgetUsedPct(b: GatewayContext["budget"]): number | undefined {
+  if (!b || b.usages.length === 0) return undefined;
   return b.usedPct;
-}
-
-/** Caller names from the key lookup (ApiKeyRecord.team / .user) that Caller does not carry yet. */
-export interface SwapCallerNames {
-  teamName?: string;
-  userExternalId?: string;
 }
 
 /** What the rules see of this request. */
 export function swapFacts(ctx: GatewayContext, requested: string): SwapFacts {
   const req = ctx.chatRequest!;
-  const c = ctx.caller as (Caller & SwapCallerNames) | undefined;
-  const x = ctx as GatewayContext & SwapContextFields;
+  const c = ctx.caller;
   let resolvedModel: string | undefined;
   try {
     resolvedModel = resolveModelName(requested, ctx.config);
@@ -54,7 +33,7 @@ export function swapFacts(ctx: GatewayContext, requested: string): SwapFacts {
     end_user: req.user,
     max_tokens: requestedMaxTokens(req),
     prompt_tokens: ctx.promptTokens ?? chatPromptTokens(req),
-    budget_used_pct: budgetUsedPct(x.budget),
+    budget_used_pct: budgetUsedPct(ctx.budget),
     stream: req.stream === true,
     tools: (req.tools?.length ?? 0) > 0,
   };
