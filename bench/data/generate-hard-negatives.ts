@@ -4,6 +4,7 @@
 // hand-written pairs mimic real user questions. Run: npx tsx bench/data/generate-hard-negatives.ts
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { mulberry32 } from "../../test/support/prng";
 
 export interface HardNegative {
   a: string;
@@ -12,17 +13,8 @@ export interface HardNegative {
   source: "template" | "hand";
 }
 
-// mulberry32: a tiny seeded PRNG, so reruns give the same file.
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20260101);
+// Seeded, so reruns give the same file.
+const rand = mulberry32(20260101);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 function pickTwo<T>(xs: readonly T[]): [T, T] {
   const a = pick(xs);

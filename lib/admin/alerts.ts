@@ -8,11 +8,11 @@ import { percentSpent, testWebhooks, type WebhookPost } from "@/lib/cost/alerts"
 import { BUDGET_SCOPES } from "@/lib/cost/cost-schema";
 import { InvalidRequestError } from "@/lib/errors";
 import { budgetAlertStore, type AlertCursor, type BudgetAlertRecord, type BudgetAlertStore } from "@/lib/store/budget-alerts";
+import { usdFromMicros as usd } from "@/lib/cost/usd";
 
 export const DEFAULT_ALERT_PAGE = 50;
 export const MAX_ALERT_PAGE = 200;
 
-const usd = (micros: number) => Math.round(micros) / 1_000_000;
 
 export function presentAlert(a: BudgetAlertRecord) {
   return {

@@ -15,6 +15,7 @@ import { InvalidRequestError, NotFoundError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { logger } from "@/lib/observability/logger";
 import { budgetStore, type BudgetRecord } from "@/lib/store/budgets";
+import { usdFromMicros as usd } from "@/lib/cost/usd";
 
 const spec = BudgetSpecSchema.shape;
 const perMinute = z.number().int().min(1).max(100_000_000).nullable().optional();
@@ -65,7 +66,6 @@ function idParam(scope: BudgetScope, id: string): string {
   return id;
 }
 
-const usd = (micros: number) => micros / 1_000_000;
 
 const NO_USAGE = {
   period_start: null,

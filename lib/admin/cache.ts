@@ -12,12 +12,12 @@ import { piiStats } from "@/lib/store/pii-stats";
 import { spendReport } from "@/lib/store/usage-rollups";
 import { nowMs } from "@/lib/cost/clock";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { usdFromMicros as usd } from "@/lib/cost/usd";
 
 /** The last 24 hours' spend from the usage rollups, and the models whose requests have no price. */
 async function costStats(db: PrismaClient) {
   const to = new Date(nowMs());
   const r = await spendReport(db, { groupBy: "model", from: new Date(to.getTime() - 86_400_000), to, granularity: "hour", limit: 1_000 });
-  const usd = (micros: number) => micros / 1e6;
   return {
     window: { from: r.from, to: r.to },
     requests: r.totals.requests,

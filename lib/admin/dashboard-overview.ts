@@ -5,8 +5,8 @@ import { nowMs } from "@/lib/cost/clock";
 import { InvalidRequestError } from "@/lib/errors";
 import { overview, OVERVIEW_RANGES, type OverviewFigures, type OverviewRange } from "@/lib/metrics/overview";
 import { getDb } from "@/lib/store/db";
+import { usdFromMicros as usd } from "@/lib/cost/usd";
 
-const usd = (micros: number) => micros / 1e6;
 
 function present(f: OverviewFigures) {
   return {

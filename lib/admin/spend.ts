@@ -6,6 +6,7 @@ import { requireAdmin } from "@/lib/auth/caller";
 import { nowMs } from "@/lib/cost/clock";
 import { InvalidRequestError } from "@/lib/errors";
 import { getDb } from "@/lib/store/db";
+import { usdFromMicros as usd } from "@/lib/cost/usd";
 import {
   alignRange,
   ROLLUP_DIMENSIONS,
@@ -118,7 +119,6 @@ export function parseSpendQuery(params: URLSearchParams, now: number): SpendRepo
   return { groupBy, from, to, granularity, limit, ...(value !== undefined ? { value } : {}) };
 }
 
-const usd = (micros: number) => Number((micros / 1e6).toFixed(6));
 
 function presentTotals(t: UsageTotals) {
   return {

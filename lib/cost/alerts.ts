@@ -15,6 +15,7 @@ import { budgetAlertStore, type BudgetAlertRecord, type BudgetAlertStore } from 
 import type { BudgetSettlement } from "./budget-types";
 import { nowMs } from "./clock";
 import { DEFAULT_ALERT_THRESHOLDS, type BudgetPeriod, type WebhookSchema } from "./cost-schema";
+import { usdFromMicros as usdNumber } from "./usd";
 
 export type Webhook = z.output<typeof WebhookSchema>;
 type CostSettings = HelixConfig["helix_settings"]["cost_optimization"];
@@ -67,7 +68,6 @@ export interface AlertEvent {
 export const ALERT_EVENT = "budget.threshold_crossed";
 export const TEST_EVENT = "budget.test";
 
-const usdNumber = (micros: number) => Math.round(micros) / 1_000_000;
 const moneyFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** "$1,234.56"; amounts under a cent keep their digits ("$0.0042") rather than reading "$0.00". */

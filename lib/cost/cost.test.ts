@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HelixConfigSchema, type HelixConfig } from "@/lib/config/schema";
-import { costOf, estimateMicros, microsAt, usdString } from "./cost";
+import { costOf, estimateMicros, microsAt } from "./cost";
+import { usdString } from "./usd";
 import { setStoredPricesForTests } from "./prices";
 import { fromOpenAIUsage, tokenUsage } from "./tokens";
 

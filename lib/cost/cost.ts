@@ -92,7 +92,3 @@ export function estimateMicros(
   return most;
 }
 
-/** USD with enough decimals for a header (micro-USD precision, trailing zeros dropped). */
-export function usdString(micros: number): string {
-  return (micros / 1e6).toFixed(6).replace(/\.?0+$/, "") || "0";
-}

@@ -13,7 +13,7 @@ import type { ChunkStream } from "@/lib/providers/types";
 import { restoreCompletion, restoreStream } from "@/lib/pii/restore-response";
 import { scanCompletion, scanStream } from "@/lib/pii/output-scan";
 import { requestCost } from "@/lib/cost/request-cost";
-import { usdString } from "@/lib/cost/cost";
+import { usdString } from "@/lib/cost/usd";
 
 function baseHeaders(ctx: GatewayContext): Record<string, string> {
   const h: Record<string, string> = { "x-helix-request-id": ctx.requestId, ...ctx.responseHeaders };

@@ -5,6 +5,7 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { BudgetPeriod, BudgetScope } from "@/lib/cost/cost-schema";
 import { getDb } from "./db";
+import { scopeRecordExists } from "./scope-exists";
 
 export interface BudgetRecord {
   id: string;
@@ -94,17 +95,7 @@ export class BudgetStore {
   async scopeExists(scope: BudgetScope, scopeId: string): Promise<boolean> {
     if (scope === "end_user") return true;
     if (scope === "global") return scopeId === "global";
-    const db = await this.db();
-    const where = { where: { id: scopeId }, select: { id: true } } as const;
-    const found =
-      scope === "org"
-        ? await db.organization.findUnique(where)
-        : scope === "team"
-          ? await db.team.findUnique(where)
-          : scope === "user"
-            ? await db.user.findUnique(where)
-            : await db.apiKey.findUnique(where);
-    return found !== null;
+    return scopeRecordExists(await this.db(), scope, scopeId);
   }
 
   /** Creates or replaces the scope's budget (a PUT: the row becomes exactly `data`). */

@@ -10,6 +10,7 @@ import { invalidateKeyLookups } from "./api-keys";
 import { getDb } from "./db";
 import { getKv, type KeyValueStore } from "./kv";
 import { loadPolicyRefs, type PolicyScopeIds } from "./pii-policy-refs";
+import { scopeRecordExists } from "./scope-exists";
 
 export interface PiiPolicyRecord {
   id: string;
@@ -70,17 +71,7 @@ export class PiiPolicyStore {
 
   /** Whether the org, team, user or key a policy would be for exists. */
   async scopeExists(scope: PiiPolicyScope, scopeId: string): Promise<boolean> {
-    const db = await this.db();
-    const where = { where: { id: scopeId }, select: { id: true } } as const;
-    const found =
-      scope === "org"
-        ? await db.organization.findUnique(where)
-        : scope === "team"
-          ? await db.team.findUnique(where)
-          : scope === "user"
-            ? await db.user.findUnique(where)
-            : await db.apiKey.findUnique(where);
-    return found !== null;
+    return scopeRecordExists(await this.db(), scope, scopeId);
   }
 
   /**

@@ -8,6 +8,7 @@ import { PiiIncidentWriter, type PiiIncidentEntry } from "@/lib/store/pii-incide
 import { catalogPrice } from "@/lib/cost/catalog";
 import { microsAt } from "@/lib/cost/cost";
 import type { ProviderId } from "@/lib/providers/types";
+import { mulberry32 } from "@/test/support/prng";
 
 /** Synthetic rows' ids start with this, so they are never taken as templates themselves. */
 export const SYNTH_ID_PREFIX = "demo-syn-";
@@ -44,17 +45,8 @@ export interface SynthResult {
   to: Date;
 }
 
-/** A small deterministic PRNG (mulberry32), so a seed reproduces a run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so a seed reproduces a run. */
+export const rng = mulberry32;
 
 const DAY_MS = 86_400_000;
 

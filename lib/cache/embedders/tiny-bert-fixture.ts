@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import onnxProto, { type onnx as OnnxTypes } from "onnx-proto";
+import { mulberry32 } from "@/test/support/prng";
 
 // onnx-proto is CommonJS; a default import works under Node's ESM loader as well as in vitest.
 const { onnx } = onnxProto;
@@ -23,15 +24,10 @@ export interface TinyBert {
   typeEmbeddings: Float32Array[];
 }
 
-/** Deterministic pseudo-random floats (mulberry32) so the fixture is the same on every run. */
+/** Deterministic pseudo-random floats in [-0.5, 0.5) so the fixture is the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = mulberry32(seed);
+  return () => next() - 0.5;
 }
 
 function tensor(name: string, rows: Float32Array[]): OnnxTypes.ITensorProto {

@@ -4,6 +4,7 @@
 
 import { secretRecognizers, SECRET_ENTITY_TYPES } from "./index";
 import { base62, crc32 } from "./secret-utils";
+import { mulberry32 } from "@/test/support/prng";
 
 export const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 export const TOKEN_CHARS = ALNUM + "_-";
@@ -12,17 +13,8 @@ export const UPPER_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 export const DIGITS = "0123456789";
 export const HEX = "0123456789abcdef";
 
-/** mulberry32: tiny deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A tiny deterministic PRNG. */
+export const prng = mulberry32;
 
 let counter = 1;
 /** `n` characters of `alphabet`; each call continues a fresh seeded stream. */
