@@ -107,7 +107,8 @@ test.describe("with ADMIN_EMAIL and ADMIN_PASSWORD", () => {
     await signInToDashboard(page, helix.url, ADMIN);
     await expect(page.getByTestId("signed-in-as")).toBeVisible();
     await page.getByRole("button", { name: "Sign out" }).click();
-    await expect(page).toHaveURL(/\/login$/);
+    // Sign-out is two requests and a navigation; a loaded CI machine can take a few seconds.
+    await expect(page).toHaveURL(/\/login$/, { timeout: 15_000 });
     expect((await page.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(401);
     await page.goto(`${helix.url}/dashboard`);
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
