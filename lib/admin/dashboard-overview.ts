@@ -1,12 +1,10 @@
 // GET /api/dashboard/overview?range=24h: the overview page's figures (any signed-in role).
 import "server-only";
 import { requireDashboardSession } from "@/lib/auth/dashboard-auth";
-import { nowMs } from "@/lib/cost/clock";
-import { InvalidRequestError } from "@/lib/errors";
-import { overview, OVERVIEW_RANGES, type OverviewFigures, type OverviewRange } from "@/lib/metrics/overview";
+import { overview, type OverviewFigures } from "@/lib/metrics/overview";
+import { parseRange } from "./dashboard-range";
 import { getDb } from "@/lib/store/db";
 import { usdFromMicros as usd } from "@/lib/cost/usd";
-
 
 function present(f: OverviewFigures) {
   return {
@@ -30,11 +28,8 @@ function present(f: OverviewFigures) {
 
 export async function overviewResponse(request: Request) {
   await requireDashboardSession(request);
-  const range = new URL(request.url).searchParams.get("range") ?? "24h";
-  if (!(range in OVERVIEW_RANGES)) {
-    throw new InvalidRequestError(`Unknown range '${range}'. Use one of: ${Object.keys(OVERVIEW_RANGES).join(", ")}.`, { param: "range" });
-  }
-  const o = await overview(await getDb(), OVERVIEW_RANGES[range as OverviewRange], new Date(nowMs()));
+  const { range, rangeMs, to } = parseRange(request);
+  const o = await overview(await getDb(), rangeMs, to);
   return {
     object: "dashboard.overview",
     range,

@@ -68,7 +68,7 @@ export async function createKeyResponse(request: Request): Promise<Response> {
         tpm: tpm ?? null,
         anchor: new Date(nowMs()),
       },
-      caller.kind,
+      caller.by,
     ).catch(async (err: unknown) => {
       await revokeApiKey(created.id).catch(() => {});
       throw err;
@@ -82,7 +82,7 @@ export async function createKeyResponse(request: Request): Promise<Response> {
 
 /** GET /helix/keys */
 export async function listKeysResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const keys = await listApiKeys();
   return { object: "list", data: keys.map((k) => ({ ...k, cache: presentCache(k.cache) })) };
 }

@@ -66,7 +66,7 @@ function weakenings(s: PiiPolicySettings): string[] {
 
 /** GET /helix/pii/policies[?scope=team]: every stored policy. */
 export async function listPiiPoliciesResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const scope = new URL(request.url).searchParams.get("scope");
   const policies = await piiPolicyStore().list(scope ? scopeParam(scope) : undefined);
   return { object: "list", data: policies.map(present) };
@@ -101,8 +101,8 @@ export async function putPiiPolicyResponse(request: Request, rawScope: string, i
   }
   const store = piiPolicyStore();
   if (!(await store.scopeExists(scope, id))) throw new NotFoundError(`No ${scope} with id '${id}'.`, { param: "id" });
-  const { policy, created } = await store.put(scope, id, settings, caller.kind);
-  const log = { component: "pii-policies", policy: policyName(scope, id), version: policy.version, updatedBy: caller.kind };
+  const { policy, created } = await store.put(scope, id, settings, caller.by);
+  const log = { component: "pii-policies", policy: policyName(scope, id), version: policy.version, updatedBy: caller.by };
   if (weak.length > 0) logger().warn({ ...log, weakens: weak }, "PII policy weakens protection");
   else logger().info(log, created ? "PII policy created" : "PII policy replaced");
   return Response.json(present(policy), { status: created ? 201 : 200 });
@@ -113,7 +113,7 @@ export async function deletePiiPolicyResponse(request: Request, rawScope: string
   const caller = await requireAdmin(request);
   const scope = scopeParam(rawScope);
   if (!(await piiPolicyStore().delete(scope, id))) throw new NotFoundError(`No PII policy for ${policyName(scope, id)}.`, { param: "id" });
-  logger().info({ component: "pii-policies", policy: policyName(scope, id), updatedBy: caller.kind }, "PII policy deleted");
+  logger().info({ component: "pii-policies", policy: policyName(scope, id), updatedBy: caller.by }, "PII policy deleted");
   return { object: "pii.policy.deleted", scope, scope_id: id, deleted: true };
 }
 
@@ -123,7 +123,7 @@ export async function deletePiiPolicyResponse(request: Request, rawScope: string
  * as the provider would get it. Nothing is logged or stored.
  */
 export async function testPiiResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const body = await readJsonBody(request, TestSchema, getConfig().helix_settings.general.max_body_bytes);
   const store = piiPolicyStore();
   let refs: Awaited<ReturnType<typeof store.refs>> = [];

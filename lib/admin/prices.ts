@@ -43,7 +43,7 @@ function present(p: StoredPrice) {
  * provider/model) also the price that applies now to each deployment serving it, and its source.
  */
 export async function listPricesResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const url = new URL(request.url);
   const overrides = (await listStoredPrices(await getDb())).map(present);
   const model = url.searchParams.get("model");
@@ -65,9 +65,9 @@ export async function addPriceResponse(request: Request) {
   const { model, provider, effective_from, ...price } = body;
   const effectiveFrom = effective_from ? new Date(effective_from) : new Date(nowMs());
   if (Number.isNaN(effectiveFrom.getTime())) throw new InvalidRequestError("effective_from is not a valid date.", { param: "effective_from" });
-  const stored = await addStoredPrice(await getDb(), { provider: provider ?? null, model, price, effectiveFrom, createdBy: caller.kind });
+  const stored = await addStoredPrice(await getDb(), { provider: provider ?? null, model, price, effectiveFrom, createdBy: caller.by });
   await refreshStoredPrices();
-  logger().info({ model, provider, effectiveFrom, by: caller.kind }, "price override added");
+  logger().info({ model, provider, effectiveFrom, by: caller.by }, "price override added");
   return Response.json(present(stored), { status: 201 });
 }
 
@@ -76,7 +76,7 @@ export async function deletePriceResponse(request: Request, id: string) {
   const caller = await requireAdmin(request);
   if (!(await deleteStoredPrice(await getDb(), id))) throw new NotFoundError(`No price override with id '${id}'.`, { param: "id" });
   await refreshStoredPrices();
-  logger().info({ id, by: caller.kind }, "price override deleted");
+  logger().info({ id, by: caller.by }, "price override deleted");
   return { object: "model.price.deleted", id, deleted: true };
 }
 

@@ -149,7 +149,7 @@ function presentTotals(t: UsageTotals) {
  * buckets of the returned groups.
  */
 export async function spendReportResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   const query = parseSpendQuery(new URL(request.url).searchParams, nowMs());
   const report = await spendReport(await getDb(), query);
   return {

@@ -15,7 +15,7 @@ function present(team: TeamSummary) {
 
 /** GET /helix/teams: id, name, org, cache settings and active key count of every team. */
 export async function listTeamsResponse(request: Request) {
-  await requireAdmin(request);
+  await requireAdmin(request, { read: true });
   return { object: "list", data: (await listTeams()).map(present) };
 }
 

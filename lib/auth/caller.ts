@@ -5,6 +5,7 @@ import { AuthenticationError, HelixError, PermissionDeniedError, ServiceUnavaila
 import { findApiKey, hashKey, looksLikeApiKey } from "@/lib/store/api-keys";
 import { resolveCachePolicy } from "@/lib/cache/cache-policy";
 import type { Caller } from "@/lib/gateway/context";
+import { requireDashboardSession } from "./dashboard-auth";
 
 /** The bearer token from `Authorization: Bearer …` (or `x-api-key`, which Anthropic-style clients send). */
 export function bearerToken(request: Request): string | undefined {
@@ -74,9 +75,31 @@ export async function resolveCaller(request: Request): Promise<Caller> {
   return { kind: "anonymous-local", keyHash: hashKey(token), models: [], passThroughKey: token };
 }
 
-/** Admin routes: the master key, or any key in local mode (no MASTER_KEY configured). */
-export async function requireAdmin(request: Request): Promise<Caller> {
+/** Who is using an admin route, and how to record them in updated_by / created_by columns. */
+export interface AdminActor {
+  kind: "master" | "anonymous-local" | "dashboard";
+  /** "master", "anonymous-local", or "dashboard:<email>" for a signed-in dashboard user. */
+  by: string;
+}
+
+/**
+ * Admin routes (/helix/*): the master key, any key in local mode (no MASTER_KEY configured), or —
+ * without an Authorization header — a dashboard session: admins for everything, viewers only
+ * where `read` is set (GETs). The dashboard check also refuses cross-site writes.
+ */
+export async function requireAdmin(request: Request, opts: { read?: boolean } = {}): Promise<AdminActor> {
+  if (!bearerToken(request)) {
+    if (!hasDashboardCookie(request)) {
+      throw new AuthenticationError("Missing API key. Send the master key as 'Authorization: Bearer <key>', or sign in to the dashboard.");
+    }
+    const user = await requireDashboardSession(request, opts.read ? {} : { role: "admin" });
+    return { kind: "dashboard", by: `dashboard:${user.email}` };
+  }
   const caller = await resolveCaller(request);
-  if (caller.kind === "master" || caller.kind === "anonymous-local") return caller;
+  if (caller.kind === "master" || caller.kind === "anonymous-local") return { kind: caller.kind, by: caller.kind };
   throw new PermissionDeniedError("This endpoint needs the master key (MASTER_KEY).");
+}
+
+function hasDashboardCookie(request: Request): boolean {
+  return /(?:^|;\s*)(?:__Secure-)?next-auth\.session-token(?:\.\d+)?=/.test(request.headers.get("cookie") ?? "");
 }

@@ -6,6 +6,7 @@ import { safeCallbackPath } from "./callback-url";
 import type { DashboardUser } from "@/lib/store/dashboard-users";
 import { getDashboardSession, requireDashboardUser } from "./dashboard-auth";
 import { oauthProviders, type OAuthProviderInfo } from "./oidc";
+import { getConfig } from "@/lib/config/loader";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -39,4 +40,15 @@ export async function dashboardUser(): Promise<DashboardUser> {
     if ((err as { status?: number }).status === 401) redirect("/login?callbackUrl=%2Fdashboard");
     throw err;
   }
+}
+
+/** The dashboard frame: who is signed in (as the client may know it) and the refresh interval. */
+export async function dashboardLayout(): Promise<{ user: { email: string; role: "admin" | "viewer" }; refreshSeconds: number }> {
+  const user = await dashboardUser();
+  return { user: { email: user.email, role: user.role === "admin" ? "admin" : "viewer" }, refreshSeconds: getConfig().helix_settings.dashboard.refresh_interval };
+}
+
+/** The signed-in user's role, for admin-only pages (which show viewers a notice instead). */
+export async function dashboardRole(): Promise<"admin" | "viewer"> {
+  return (await dashboardUser()).role === "admin" ? "admin" : "viewer";
 }

@@ -5,14 +5,9 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { LATENCY_COLUMNS, latencyPercentile } from "@/lib/store/latency-histogram";
 import { alignRange, type RollupGranularity } from "@/lib/store/usage-rollups";
+import { granularityFor } from "@/lib/dashboard/ranges";
 
-export const OVERVIEW_RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000, "365d": 365 * 86_400_000 } as const;
-export type OverviewRange = keyof typeof OVERVIEW_RANGES;
-
-/** Buckets fine enough for a chart, coarse enough to read few rollup rows. */
-export function granularityFor(rangeMs: number): RollupGranularity {
-  return rangeMs <= 6 * 3_600_000 ? "minute" : rangeMs <= 14 * 86_400_000 ? "hour" : "day";
-}
+export { granularityFor };
 
 export interface OverviewFigures {
   requests: number;
