@@ -140,7 +140,7 @@ export async function ensureDemoViewer(page: Page, baseUrl: string): Promise<voi
 export function watchConsole(page: Page): { errors: string[]; check: () => void } {
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    if (m.type() === "error") errors.push(`${m.text()} (${m.location().url})`);
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   return { errors, check: () => expect(errors, "console errors").toEqual([]) };
