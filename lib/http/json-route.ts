@@ -12,10 +12,13 @@ type Handler<C> = (request: Request, context: C) => Promise<Response | unknown>;
 export function jsonRoute<C = unknown>(handler: Handler<C>): (request: Request, context: C) => Promise<Response> {
   return async (request, context) => {
     const requestId = newRequestId();
+    const started = performance.now();
     try {
       const out = await handler(request, context);
       const response = out instanceof Response ? out : Response.json(out);
       response.headers.set("x-helix-request-id", requestId);
+      // Server time of the handler (queries included), for browser dev tools and bench:dashboard.
+      response.headers.set("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`);
       return response;
     } catch (raw) {
       const err = toHelixError(raw);
