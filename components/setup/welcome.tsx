@@ -14,6 +14,11 @@ export function Welcome({ items }: { items: SetupItem[] }) {
           An OpenAI-compatible gateway for OpenAI, Anthropic, Gemini, Groq and any OpenAI-compatible server. Point your
           OpenAI SDK at <code className="rounded bg-slate-200 px-1">/v1</code> on this host.
         </p>
+        <p>
+          <a href="/dashboard" className="inline-block rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+            Open the dashboard
+          </a>
+        </p>
       </header>
       <section className="space-y-3">
         <h2 className="text-xl font-semibold">Setup</h2>
