@@ -15,6 +15,7 @@ import { refreshStoredPrices } from "@/lib/cost/prices";
 import { logger } from "@/lib/observability/logger";
 import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
 import { bootstrapDashboardAdmin } from "@/lib/auth/bootstrap-admin";
+import { startPolicySync } from "@/lib/policies/sync";
 
 // Kubernetes' default terminationGracePeriodSeconds is 30: finish well inside it.
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -44,6 +45,8 @@ async function start(): Promise<void> {
   const e = env();
   getConfig();
   await getDb();
+  // The dashboard's policies over the file, before anything below reads the config.
+  await startPolicySync();
   // Price overrides from the database before the first request is priced.
   await refreshStoredPrices();
   // The first dashboard admin from ADMIN_EMAIL / ADMIN_PASSWORD (when no user exists yet).

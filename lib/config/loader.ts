@@ -5,6 +5,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { ConfigError, defaultConfig, parseConfig, parseConfigObject, type ConfigResult } from "./parse";
 import type { HelixConfig, HelixConfigInput } from "./schema";
+import { applyPolicy, type PolicySettings } from "@/lib/policies/overlay";
 
 export { ConfigError, formatConfigErrors, parseConfig, parseConfigObject, defaultConfig } from "./parse";
 export type { ConfigIssue, ConfigResult } from "./parse";
@@ -24,8 +25,18 @@ export function loadConfigFile(file: string): ConfigResult {
 
 type Listener = (config: HelixConfig) => void;
 
+/** The dashboard's policy document in force over the file (lib/policies/sync.ts installs it). */
+export interface PolicyOverlay {
+  version: number;
+  settings: PolicySettings;
+}
+
 interface ConfigState {
+  /** The effective config: the file's with the policy overlay applied. */
   config: HelixConfig | undefined;
+  /** The file's config alone (what reloads replace). */
+  file: HelixConfig | undefined;
+  overlay: PolicyOverlay | undefined;
   listeners: Set<Listener>;
 }
 
@@ -34,7 +45,7 @@ interface ConfigState {
 const STATE = Symbol.for("helix.config.state");
 function state(): ConfigState {
   const g = globalThis as { [STATE]?: ConfigState };
-  return (g[STATE] ??= { config: undefined, listeners: new Set() });
+  return (g[STATE] ??= { config: undefined, file: undefined, overlay: undefined, listeners: new Set() });
 }
 
 /** The file HELIX_CONFIG names, resolved against the working directory; undefined when unset. */
@@ -64,19 +75,59 @@ function install(config: HelixConfig): void {
 export function getConfig(): HelixConfig {
   const s = state();
   if (s.config) return s.config;
+  const file = getFileConfig();
+  // An overlay installed before the file was read (it validated against this same file then).
+  const r = s.overlay ? applyPolicy(file, s.overlay.settings, `policy version ${s.overlay.version}`) : undefined;
+  s.config = r?.ok ? r.config : file;
+  return s.config;
+}
+
+/** The config of HELIX_CONFIG alone, without the dashboard's policies. */
+export function getFileConfig(): HelixConfig {
+  const s = state();
+  if (s.file) return s.file;
   const r = loadFromEnv();
   if (!r.ok) throw new ConfigError(r.source, r.errors);
-  s.config = r.config;
+  s.file = r.config;
   return r.config;
 }
 
 /**
- * Re-read HELIX_CONFIG. The new config replaces the running one only if it is entirely valid;
- * otherwise the errors are returned and requests keep using the old one.
+ * Re-read HELIX_CONFIG. The new config replaces the running one only if it is entirely valid,
+ * the dashboard's policies included (they stay in force over the new file); otherwise the errors
+ * are returned and requests keep using the old one.
  */
 export function reloadConfig(): ConfigResult {
   const r = loadFromEnv();
-  if (r.ok) install(r.config);
+  if (!r.ok) return r;
+  const s = state();
+  if (s.overlay) {
+    const merged = applyPolicy(r.config, s.overlay.settings, `dashboard policy version ${s.overlay.version} over ${configPath() ?? "the defaults"}`);
+    if (!merged.ok) return merged;
+    s.file = r.config;
+    install(merged.config);
+    return merged;
+  }
+  s.file = r.config;
+  install(r.config);
+  return r;
+}
+
+/** The policy version in force (0: none). */
+export function policyOverlayVersion(): number {
+  return state().overlay?.version ?? 0;
+}
+
+/**
+ * Put the dashboard's policy document in force over the file config (undefined: none). Applied
+ * only when the result is entirely valid; otherwise the errors are returned and nothing changes.
+ */
+export function setPolicyOverlay(overlay: PolicyOverlay | undefined): ConfigResult {
+  const file = getFileConfig();
+  const r = overlay ? applyPolicy(file, overlay.settings, `dashboard policy version ${overlay.version}`) : { ok: true as const, config: file };
+  if (!r.ok) return r;
+  state().overlay = overlay;
+  install(r.config);
   return r;
 }
 
@@ -90,6 +141,8 @@ export function onConfigChange(listener: Listener): () => void {
 export function setConfigForTests(cfg: HelixConfigInput): HelixConfig {
   const r = parseConfigObject(cfg, "setConfigForTests");
   if (!r.ok) throw new ConfigError(r.source, r.errors);
+  state().file = r.config;
+  state().overlay = undefined;
   install(r.config);
   return r.config;
 }
@@ -97,4 +150,6 @@ export function setConfigForTests(cfg: HelixConfigInput): HelixConfig {
 /** Forget the loaded config so the next getConfig() reads HELIX_CONFIG again. */
 export function resetConfigForTests(): void {
   state().config = undefined;
+  state().file = undefined;
+  state().overlay = undefined;
 }
