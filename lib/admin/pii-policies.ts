@@ -9,7 +9,7 @@
 import "server-only";
 import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/caller";
-import { getConfig } from "@/lib/config/loader";
+import { getConfig, getFileConfig } from "@/lib/config/loader";
 import { PiiPolicySchema, type PiiPolicySettings } from "@/lib/config/schema";
 import { InvalidRequestError, NotFoundError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json-body";
@@ -19,6 +19,21 @@ import { piiHashKey } from "@/lib/pii/hash-key";
 import { effectivePiiPolicy, isPiiPolicyScope, policyName, PII_POLICY_SCOPES, type PiiPolicyScope } from "@/lib/pii/policy-resolution";
 import { previewPii } from "@/lib/pii/scanner";
 import { piiPolicyStore, type PiiPolicyRecord } from "@/lib/store/pii-policies";
+import { applyPolicy } from "@/lib/policies/overlay";
+import { checkCustomRecognizers } from "@/lib/policies/recognizer-check";
+
+/** A draft's pii_protection over the config file: 400 naming the first problem when it is not valid. */
+async function draftPiiSettings(draft: Record<string, unknown>) {
+  const r = applyPolicy(getFileConfig(), { pii_protection: draft });
+  if (!r.ok) {
+    const e = r.errors[0];
+    const path = e.path.replace(/^helix_settings\.pii_protection\.?/, "");
+    throw new InvalidRequestError(`draft.${path}: ${e.message}`, { param: `draft.${path}`, code: "invalid_policy" });
+  }
+  const slow = await checkCustomRecognizers(draft.custom_recognizers);
+  if (slow.length > 0) throw new InvalidRequestError(slow[0].message, { param: `draft.custom_recognizers[${slow[0].index}].pattern`, code: "invalid_custom_recognizer" });
+  return r.config.helix_settings.pii_protection;
+}
 
 const ScopeIds = z.strictObject({
   org: z.string().min(1).optional(),
@@ -30,6 +45,12 @@ const ScopeIds = z.strictObject({
 const TestSchema = z.strictObject({
   text: z.string().max(100_000),
   scope: ScopeIds.optional(),
+  /**
+   * Unsaved pii_protection fields (the dashboard's policy editor) applied over the config file
+   * before the scope's policies: preview a draft before saving it. Admins only (it runs the
+   * caller's patterns on the server), checked like a save, slow patterns included.
+   */
+  draft: z.record(z.string(), z.unknown()).optional(),
 });
 
 function present(p: PiiPolicyRecord) {
@@ -125,6 +146,8 @@ export async function deletePiiPolicyResponse(request: Request, rawScope: string
 export async function testPiiResponse(request: Request) {
   await requireAdmin(request, { read: true });
   const body = await readJsonBody(request, TestSchema, getConfig().helix_settings.general.max_body_bytes);
+  if (body.draft) await requireAdmin(request);
+  const base = body.draft ? await draftPiiSettings(body.draft) : getConfig().helix_settings.pii_protection;
   const store = piiPolicyStore();
   let refs: Awaited<ReturnType<typeof store.refs>> = [];
   if (body.scope && Object.keys(body.scope).length > 0) {
@@ -132,7 +155,7 @@ export async function testPiiResponse(request: Request) {
     if ("unknown" in chain) throw new NotFoundError(`No ${chain.unknown} with id '${body.scope[chain.unknown]}'.`, { param: `scope.${chain.unknown}` });
     refs = await store.refs(chain.ids);
   }
-  const { settings, name } = effectivePiiPolicy(getConfig().helix_settings.pii_protection, refs);
+  const { settings, name } = effectivePiiPolicy(base, refs);
   if (!settings.enabled) return { object: "pii.test", policy: name, enabled: false, text: body.text, entities: [], findings: [], blocked: [] };
   const out = previewPii(body.text, settings, piiHashKey());
   return {
