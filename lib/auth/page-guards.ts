@@ -44,8 +44,11 @@ export async function dashboardUser(): Promise<DashboardUser> {
 
 /** The dashboard frame: who is signed in (as the client may know it) and the refresh interval. */
 export async function dashboardLayout(): Promise<{ user: { email: string; role: "admin" | "viewer" }; refreshSeconds: number }> {
+  const settings = getConfig().helix_settings.dashboard;
+  // dashboard.enabled: false turns the pages off (the gateway and its admin API stay).
+  if (!settings.enabled) notFound();
   const user = await dashboardUser();
-  return { user: { email: user.email, role: user.role === "admin" ? "admin" : "viewer" }, refreshSeconds: getConfig().helix_settings.dashboard.refresh_interval };
+  return { user: { email: user.email, role: user.role === "admin" ? "admin" : "viewer" }, refreshSeconds: settings.refresh_interval };
 }
 
 /** The signed-in user's role, for admin-only pages (which show viewers a notice instead). */
