@@ -59,6 +59,8 @@ export function sampleEntries(n: number, prefix: string, seed = 7): RequestLogEn
       costMicros: costStatus === "unknown" ? null : costStatus === "none" ? 0 : Math.floor(r() * 50_000),
       costStatus,
       cacheSavingsMicros: r() < 0.3 ? Math.floor(r() * 20_000) : null,
+      // Set on some misses too: only hits may count as time avoided.
+      cacheSavedMs: r() < 0.4 ? Math.floor(r() * 3_000) : null,
       swapRule: r() < 0.2 ? "cheap-for-short" : null,
       swapSavingsMicros: r() < 0.2 ? Math.floor(r() * 9_000) - 1_000 : null,
     };
@@ -72,6 +74,7 @@ const EXPECTED_COUNTERS =
   `(count(*) FILTER (WHERE cache_status IN ('HIT', 'SEMANTIC_HIT')))::float8 AS cache_hits, ` +
   `(count(*) FILTER (WHERE cache_status = 'SEMANTIC_HIT'))::float8 AS semantic_hits, ` +
   `COALESCE(sum(cache_savings_micros), 0)::float8 AS cache_savings_micros, ` +
+  `COALESCE(sum(cache_saved_ms) FILTER (WHERE cache_status IN ('HIT', 'SEMANTIC_HIT')), 0)::float8 AS cache_saved_ms_sum, ` +
   `(count(*) FILTER (WHERE swap_rule IS NOT NULL))::float8 AS swaps, COALESCE(sum(swap_savings_micros), 0)::float8 AS swap_savings_micros, ` +
   `(count(*) FILTER (WHERE cost_status = 'unknown'))::float8 AS unknown_cost, COALESCE(sum(latency_ms), 0)::float8 AS latency_ms_sum, ` +
   latencyBucketFilters("request_logs").map((f, k) => `(count(*) FILTER (WHERE ${f}))::float8 AS ${LATENCY_COLUMNS[k]}`).join(", ");
@@ -79,7 +82,7 @@ const EXPECTED_COUNTERS =
 const ROLLUP_COUNTERS =
   "requests::float8 AS requests, errors::float8 AS errors, input_tokens::float8 AS input_tokens, output_tokens::float8 AS output_tokens, " +
   "cost_micros::float8 AS cost_micros, cache_hits::float8 AS cache_hits, semantic_hits::float8 AS semantic_hits, " +
-  "cache_savings_micros::float8 AS cache_savings_micros, swaps::float8 AS swaps, swap_savings_micros::float8 AS swap_savings_micros, " +
+  "cache_savings_micros::float8 AS cache_savings_micros, cache_saved_ms_sum::float8 AS cache_saved_ms_sum, swaps::float8 AS swaps, swap_savings_micros::float8 AS swap_savings_micros, " +
   "unknown_cost::float8 AS unknown_cost, latency_ms_sum::float8 AS latency_ms_sum, " +
   LATENCY_COLUMNS.map((c) => `${c}::float8 AS ${c}`).join(", ");
 
@@ -168,6 +171,13 @@ export function usageRollupSuite(name: string, getDb: () => PrismaClient) {
       );
       expect(Number(all[0].n)).toBe(900);
       expect(Number(all[0].c)).toBe(entries.reduce((s, e) => s + (e.costMicros ?? 0), 0));
+      const saved = await db.$queryRawUnsafe<Array<{ ms: number }>>(
+        "SELECT sum(cache_saved_ms_sum)::float8 AS ms FROM usage_rollups WHERE granularity = 'hour' AND dimension = 'global'",
+      );
+      const hit = (e: RequestLogEntry) => e.cacheStatus === "HIT" || e.cacheStatus === "SEMANTIC_HIT";
+      const expectedSaved = entries.reduce((s, e) => s + (hit(e) ? (e.cacheSavedMs ?? 0) : 0), 0);
+      expect(expectedSaved).toBeGreaterThan(0);
+      expect(Number(saved[0].ms)).toBe(expectedSaved);
       const dims = await db.$queryRawUnsafe<Array<{ dimension: string }>>("SELECT DISTINCT dimension FROM usage_rollups ORDER BY 1");
       expect(dims.map((r) => r.dimension)).toEqual([...ROLLUP_DIMENSIONS].sort());
       const empty = await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM usage_rollups WHERE value = '' AND dimension <> 'global'");

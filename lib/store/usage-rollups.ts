@@ -39,6 +39,7 @@ const LOG_COLUMNS = [
   "cost_status",
   "cache_status",
   "cache_savings_micros",
+  "cache_saved_ms",
   "swap_rule",
   "swap_savings_micros",
   "latency_ms",
@@ -67,6 +68,8 @@ const COUNTERS: ReadonlyArray<readonly [string, string]> = [
   ["cache_hits", "count(*) FILTER (WHERE i.cache_status IN ('HIT', 'SEMANTIC_HIT'))"],
   ["semantic_hits", "count(*) FILTER (WHERE i.cache_status = 'SEMANTIC_HIT')"],
   ["cache_savings_micros", "COALESCE(sum(i.cache_savings_micros), 0)"],
+  // Upstream time avoided: only hits avoid a call (a miss may carry no figure, but never counts).
+  ["cache_saved_ms_sum", "COALESCE(sum(i.cache_saved_ms) FILTER (WHERE i.cache_status IN ('HIT', 'SEMANTIC_HIT')), 0)"],
   ["swaps", "count(*) FILTER (WHERE i.swap_rule IS NOT NULL)"],
   ["swap_savings_micros", "COALESCE(sum(i.swap_savings_micros), 0)"],
   ["unknown_cost", "count(*) FILTER (WHERE i.cost_status = 'unknown')"],
