@@ -1,0 +1,5 @@
+import { jsonRoute } from "@/lib/http/json-route";
+import { piiSummaryResponse } from "@/lib/admin/dashboard-pii";
+
+export const dynamic = "force-dynamic";
+export const GET = jsonRoute((request) => piiSummaryResponse(request));
