@@ -2,6 +2,7 @@
 // and on PostgreSQL (pii-incidents.int.test.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { PiiIncidentWriter } from "@/lib/store/pii-incidents";
 import { decodeCursor, encodeCursor, listIncidents, piiSummary, type IncidentFilter, type IncidentRow } from "./pii-incidents";
 
 const NOW = new Date("2026-11-29T12:00:00Z");
@@ -27,9 +28,9 @@ function known(): Known[] {
   for (let i = 0; i < 40; i++) {
     // Groups of 4 share a created_at: a page boundary can fall between equal timestamps.
     const createdAt = new Date(NOW.getTime() - Math.floor(i / 4) * 2 * HOUR - 5_000);
-    out.push({ id: `inc-${String(i).padStart(2, "0")}`, createdAt, entityType: ENTITIES[i % 3], action: ACTIONS[i % 3 === 0 ? i % 2 : 2 - (i % 2)], teamId: TEAMS[i % 3 === 1 ? 2 : i % 2], count: 1 + (i % 4) });
+    out.push({ id: `req-${String(i).padStart(2, "0")}:messages:${ENTITIES[i % 3]}`, createdAt, entityType: ENTITIES[i % 3], action: ACTIONS[i % 3 === 0 ? i % 2 : 2 - (i % 2)], teamId: TEAMS[i % 3 === 1 ? 2 : i % 2], count: 1 + (i % 4) });
   }
-  for (let i = 0; i < 3; i++) out.push({ id: `old-${i}`, createdAt: new Date(FROM.getTime() - (i + 1) * HOUR), entityType: "PERSON", action: "redact", teamId: "pt1", count: 7 });
+  for (let i = 0; i < 3; i++) out.push({ id: `req-old-${i}:messages:PERSON`, createdAt: new Date(FROM.getTime() - (i + 1) * HOUR), entityType: "PERSON", action: "redact", teamId: "pt1", count: 7 });
   return out;
 }
 
@@ -56,11 +57,12 @@ export function piiIncidentsSuite(name: string, getDb: () => PrismaClient) {
       await db.team.create({ data: { id: "pt1", name: "Platform" } });
       await db.team.create({ data: { id: "pt2", name: "Research" } });
       await db.apiKey.create({ data: { id: "pk1", name: "ci-bot", keyHash: "pii-suite-hash", keyPrefix: "sk-helix-ci", teamId: "pt1" } });
-      await db.piiIncident.createMany({
-        data: rows.map((r) => ({
-          id: r.id,
+      // Through the gateway's writer, so the rollups the summary reads are kept as in production.
+      const w = new PiiIncidentWriter({ db: async () => db, flushMs: 60_000, batchSize: 10 });
+      for (const r of rows) {
+        w.enqueue({
+          requestId: r.id.split(":")[0],
           createdAt: r.createdAt,
-          requestId: `req-${r.id}`,
           apiKeyId: r.teamId === "pt1" ? "pk1" : null,
           teamId: r.teamId,
           entityType: r.entityType,
@@ -70,8 +72,9 @@ export function piiIncidentsSuite(name: string, getDb: () => PrismaClient) {
           recognizer: `${r.entityType.toLowerCase()}-recognizer`,
           score: 0.85,
           location: "messages",
-        })),
-      });
+        });
+      }
+      expect(await w.close()).toMatchObject({ written: rows.length, dropped: 0 });
     });
 
     it("sums detections and incidents by entity type, action and team (with names), and per bucket", async () => {
@@ -116,7 +119,7 @@ export function piiIncidentsSuite(name: string, getDb: () => PrismaClient) {
       expect(pages).toBe(Math.ceil(40 / 7));
       expect(seen.map((r) => r.id)).toEqual(inRange.sort(order).map((r) => r.id));
       const first = seen.find((r) => r.teamId === "pt1")!;
-      expect(first).toMatchObject({ teamName: "Platform", keyName: "ci-bot", apiKeyId: "pk1", requestId: `req-${first.id}`, policy: "config", score: 0.85, location: "messages" });
+      expect(first).toMatchObject({ teamName: "Platform", keyName: "ci-bot", apiKeyId: "pk1", requestId: first.id.split(":")[0], policy: "config", score: 0.85, location: "messages" });
       // An exact multiple of the page size ends without an empty extra page.
       expect((await walk({}, 8)).pages).toBe(5);
     });

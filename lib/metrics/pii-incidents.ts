@@ -1,7 +1,8 @@
 // The PII page's figures: detections (sums of incident counts) and incidents by entity type, by
 // action and by team, a series per entity type, and the incident log with keyset pagination.
-// Everything reads pii_incidents through its created_at / (team_id, created_at) /
-// (entity_type, created_at) indexes; values were never stored, so none can be shown.
+// The figures come from pii_rollups; the log reads pii_incidents through its created_at /
+// (team_id, created_at) / (entity_type, created_at) indexes, newest first with a LIMIT. Values
+// were never stored, so none can be shown.
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { alignRange, type RollupGranularity } from "@/lib/store/usage-rollups";
@@ -29,21 +30,23 @@ export interface PiiSummary {
   series: Array<{ bucket: Date; entityType: string; detections: number }>;
 }
 
-type SummaryRow = { g: number; bucket: Date | null; entity_type: string | null; action: string | null; team_id: string | null; team_name: string | null; d: number; n: number };
+type SummaryRow = { g: number; bucket: Date | null; entity_type: string | null; action: string | null; team_id: string | null; d: number; n: number };
 
 /**
- * One pass over the range's incidents, grouped four ways at once (GROUPING SETS): by entity type,
- * by action, by team, and by bucket × entity type.
+ * From pii_rollups (kept by the incident insert), at the range's granularity: one pass over the
+ * range's rollup rows, grouped four ways at once (GROUPING SETS): by entity type, by action, by
+ * team, and by bucket × entity type. A year is ~365 days × the type/action/team combinations seen,
+ * not every incident.
  */
 export async function piiSummary(db: PrismaClient, rangeMs: number, to: Date): Promise<PiiSummary> {
   const granularity = granularityFor(rangeMs);
   const aligned = alignRange(new Date(to.getTime() - rangeMs), to, granularity);
   const rows = await db.$queryRawUnsafe<SummaryRow[]>(
-    `SELECT GROUPING(p.entity_type, p.action, p.team_id, date_trunc('${granularity}', p.created_at))::int AS g, ` +
-      `date_trunc('${granularity}', p.created_at) AS bucket, p.entity_type, p.action, p.team_id, ` +
-      `sum(p.count)::float8 AS d, count(*)::float8 AS n ` +
-      `FROM pii_incidents p WHERE p.created_at >= $1::timestamp(3) AND p.created_at < $2::timestamp(3) ` +
-      `GROUP BY GROUPING SETS ((p.entity_type), (p.action), (p.team_id), (date_trunc('${granularity}', p.created_at), p.entity_type))`,
+    `SELECT GROUPING(entity_type, action, team_id, bucket)::int AS g, bucket, entity_type, action, team_id, ` +
+      `sum(detections)::float8 AS d, sum(incidents)::float8 AS n ` +
+      `FROM pii_rollups WHERE granularity = $1 AND bucket >= $2::timestamp(3) AND bucket < $3::timestamp(3) ` +
+      `GROUP BY GROUPING SETS ((entity_type), (action), (team_id), (bucket, entity_type))`,
+    granularity,
     aligned.from.toISOString(),
     aligned.to.toISOString(),
   );

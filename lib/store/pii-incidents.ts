@@ -1,7 +1,8 @@
 // PII incidents (one row per request × entity type × location), written in batches after the
 // response like request logs. Rows carry types, counts, actions and scores — never values.
 import "server-only";
-import { BatchWriter, processWriter, unnestInserter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { BatchWriter, processWriter, type BatchWriterOptions, type BatchWriterStats, type Column } from "./batch-writer";
 
 export interface PiiIncidentEntry {
   requestId: string;
@@ -58,9 +59,36 @@ function toRow(e: PiiIncidentEntry): Row {
   } as Row;
 }
 
+export const PII_ROLLUP_GRANULARITIES = ["minute", "hour", "day"] as const;
+
+/**
+ * One statement per batch: the incidents (one parameter per column, unnested; ON CONFLICT (id) DO
+ * NOTHING, so a retried batch is harmless) and, from exactly the rows it inserted, the pii_rollups
+ * (detections and incidents per bucket × entity type × action × team). Atomic on its own; rollup
+ * rows are upserted in primary-key order so concurrent writers cannot deadlock.
+ */
+const INSERT_SQL =
+  `WITH i AS (INSERT INTO pii_incidents (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
+  `SELECT * FROM unnest(${COLUMNS.map(([, t], k) => `$${k + 1}::${t}[]`).join(", ")}) ` +
+  `ON CONFLICT (id) DO NOTHING RETURNING created_at, entity_type, action, team_id, count), ` +
+  `r AS (INSERT INTO pii_rollups (granularity, bucket, entity_type, action, team_id, detections, incidents) ` +
+  `SELECT g.granularity, date_trunc(g.granularity, i.created_at), i.entity_type, i.action, COALESCE(i.team_id, ''), sum(i.count), count(*) ` +
+  `FROM i CROSS JOIN (VALUES ${PII_ROLLUP_GRANULARITIES.map((g) => `('${g}')`).join(", ")}) AS g(granularity) ` +
+  `GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ` +
+  `ON CONFLICT (granularity, bucket, entity_type, action, team_id) DO UPDATE SET ` +
+  `detections = pii_rollups.detections + excluded.detections, incidents = pii_rollups.incidents + excluded.incidents) ` +
+  `SELECT count(*)::int AS inserted FROM i`;
+
+async function insertRows(db: PrismaClient, rows: Row[]): Promise<number> {
+  // UTC text for timestamps: the columns hold UTC wall time (a Date would be sent in local time).
+  const params = COLUMNS.map(([, , field]) => rows.map((r) => (r[field] instanceof Date ? (r[field] as Date).toISOString() : (r[field] ?? null))));
+  const result = await db.$queryRawUnsafe<Array<{ inserted: number }>>(INSERT_SQL, ...params);
+  return Number(result[0]?.inserted ?? 0);
+}
+
 export class PiiIncidentWriter extends BatchWriter<PiiIncidentEntry, Row> {
   constructor(opts: BatchWriterOptions) {
-    super({ ...opts, what: "PII incident", toRow, insert: unnestInserter<Row>("pii_incidents", COLUMNS) });
+    super({ ...opts, what: "PII incident", toRow, insert: insertRows });
   }
 }
 
