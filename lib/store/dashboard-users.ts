@@ -51,8 +51,29 @@ export class SetupAlreadyDoneError extends Error {
   }
 }
 
+/** A change that would leave the dashboard without any admin (demote or delete the last one). */
+export class LastAdminError extends Error {
+  constructor() {
+    super("This is the last admin: make another user an admin first.");
+    this.name = "LastAdminError";
+  }
+
+  static is(err: unknown): err is LastAdminError {
+    return err instanceof Error && err.name === "LastAdminError";
+  }
+}
+
+export interface DashboardUserPatch {
+  name?: string | null;
+  role?: DashboardRole;
+  /** A new password (stored as a hash). */
+  password?: string;
+}
+
 // pg_advisory_xact_lock key for "create the first admin" (any fixed 64-bit number).
 const FIRST_ADMIN_LOCK = 7_243_019_552_104n;
+// Taken by demotions and deletions: two admins demoting each other at once must not both succeed.
+const ADMIN_SET_LOCK = 7_243_019_552_105n;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -123,6 +144,42 @@ export class DashboardUserStore {
   async list(): Promise<DashboardUser[]> {
     const rows = await (await this.db()).dashboardUser.findMany({ orderBy: { createdAt: "asc" } });
     return rows.map(toUser);
+  }
+
+  /** Name, role and/or password; null for an unknown id. Refuses to demote the last admin. */
+  async update(id: string, patch: DashboardUserPatch): Promise<DashboardUser | null> {
+    const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    const db = await this.db();
+    const row = await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`;
+      const current = await tx.dashboardUser.findUnique({ where: { id } });
+      if (!current) return null;
+      if (patch.role === "viewer" && current.role === "admin" && (await tx.dashboardUser.count({ where: { role: "admin" } })) <= 1) {
+        throw new LastAdminError();
+      }
+      return tx.dashboardUser.update({
+        where: { id },
+        data: {
+          ...(patch.name !== undefined ? { name: patch.name?.trim() || null } : {}),
+          ...(patch.role !== undefined ? { role: patch.role } : {}),
+          ...(passwordHash !== undefined ? { passwordHash } : {}),
+        },
+      });
+    });
+    return row ? toUser(row) : null;
+  }
+
+  /** Deletes a user; false for an unknown id. Refuses to delete the last admin. */
+  async delete(id: string): Promise<boolean> {
+    const db = await this.db();
+    return db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`;
+      const current = await tx.dashboardUser.findUnique({ where: { id } });
+      if (!current) return false;
+      if (current.role === "admin" && (await tx.dashboardUser.count({ where: { role: "admin" } })) <= 1) throw new LastAdminError();
+      await tx.dashboardUser.delete({ where: { id } });
+      return true;
+    });
   }
 
   async recordLogin(id: string, at = new Date()): Promise<void> {
