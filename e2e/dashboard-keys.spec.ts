@@ -1,0 +1,168 @@
+// The Keys & teams page on the seeded demo: an admin creates a key with a tiny budget in the form,
+// reads its secret from the one-time reveal, spends it through the OpenAI SDK until it is refused,
+// and sees the spend and the 50/80/100 % alerts in the key's panel; the secret is never shown
+// again; a revoked key gets 401; viewers see no create/revoke controls and are refused (403).
+import { test, expect, type Page } from "@playwright/test";
+import OpenAI from "openai";
+import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
+
+test.describe.configure({ mode: "serial" });
+test.setTimeout(180_000);
+
+let demo: DemoDashboard;
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000); // the first file to ask seeds the demo template
+  demo = await startDemoDashboard();
+});
+test.afterAll(async () => {
+  await demo?.stop();
+});
+
+const usd = (n: number) => {
+  // The page's formatUsd for sub-cent amounts (two significant digits).
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumSignificantDigits: 2 }).format(n);
+};
+
+/** Creates a key through the dialog and returns its id and the secret read from the reveal. */
+async function createKeyInUi(page: Page, name: string, budget?: { max: string; period: string }): Promise<{ id: string; secret: string }> {
+  await page.getByTestId("create-key").click();
+  const dialog = page.getByTestId("create-key-dialog");
+  await dialog.getByTestId("key-name").fill(name);
+  await dialog.getByTestId("key-team").fill("Platform");
+  if (budget) {
+    await dialog.getByTestId("budget-max").fill(budget.max);
+    await dialog.getByTestId("budget-period").selectOption(budget.period);
+  }
+  await dialog.getByTestId("create-key-submit").click();
+  const reveal = page.getByTestId("key-reveal");
+  await expect(reveal).toContainText("shown only once");
+  const secret = await reveal.getByTestId("key-secret").inputValue();
+  expect(secret).toMatch(/^sk-helix-/);
+  await reveal.getByTestId("key-reveal-done").click();
+  await expect(reveal).toHaveCount(0);
+  const row = page.getByTestId("key-row-name").filter({ hasText: name });
+  await expect(row).toHaveCount(1);
+  return { id: (await row.getAttribute("data-key-id"))!, secret };
+}
+
+async function openKey(page: Page, name: string) {
+  await page.getByTestId("keys-search").fill(name);
+  await page.getByTestId("key-row-name").filter({ hasText: name }).click();
+  await expect(page.getByTestId("key-detail")).toContainText(name);
+}
+
+test("an admin creates a key with a tiny budget, uses it until it is refused, and sees the spend and the alerts", async ({ page }) => {
+  const console = watchConsole(page);
+  await signInToDashboard(page, demo.helix.url, DEMO_ADMIN, "/dashboard/keys");
+  await expect(page.getByTestId("keys-table")).toBeVisible();
+  const name = `tiny-budget-${Date.now().toString(36)}`;
+  const { id, secret } = await createKeyInUi(page, name, { max: "0.0005", period: "daily" });
+
+  const budget = await (await page.request.get(`${demo.helix.url}/helix/budgets/key/${id}`)).json();
+  expect(budget).toMatchObject({ scope: "key", scope_id: id, max_budget_usd: 0.0005, period: "daily", spend_usd: 0 });
+
+  // ~100 output words at $0.60/M tokens ≈ $0.00008 a request: about seven fit in $0.0005.
+  const client = new OpenAI({ baseURL: demo.helix.baseURL, apiKey: secret, maxRetries: 0 });
+  let refused: { status?: number; error?: { type?: string } } | undefined;
+  let answered = 0;
+  for (let i = 0; i < 60 && !refused; i++) {
+    await client.chat.completions
+      .create({ model: "gpt-4o-mini", max_tokens: 160, messages: [{ role: "user", content: `tiny budget ${name} ${i} [[words:100]]` }] })
+      .then(() => answered++)
+      .catch((err: { status?: number; error?: { type?: string } }) => {
+        refused = err;
+      });
+  }
+  expect(refused?.status).toBe(429);
+  expect(refused?.error?.type).toBe("budget_exceeded");
+  expect(answered).toBeGreaterThanOrEqual(3);
+
+  await expect
+    .poll(async () => (await (await page.request.get(`${demo.helix.url}/helix/alerts?scope=key&scope_id=${id}`)).json()).data.map((a: { threshold: number }) => a.threshold).sort(), { timeout: 15_000 })
+    .toEqual([100, 50, 80]);
+  // The API's figures (settled by now: the alerts come after settlement), then the same on the page.
+  const after = await (await page.request.get(`${demo.helix.url}/helix/budgets/key/${id}`)).json();
+  expect(after.spend_usd).toBeGreaterThanOrEqual(0.0005);
+  expect(after.used_pct).toBeGreaterThanOrEqual(100);
+
+  await page.reload();
+  await openKey(page, name);
+  const detail = page.getByTestId("key-detail");
+  await expect(detail.getByTestId("key-budget-spend")).toHaveText(usd(after.spend_usd));
+  await expect(detail.getByTestId("key-budget-limit")).toHaveText("$0.0005 daily");
+  await expect(detail.getByTestId("key-budget-pct")).toHaveText(`${after.used_pct.toFixed(1)}%`);
+  await expect(detail).toContainText("exhausted: requests refused");
+  await expect(detail.getByTestId("key-alert")).toHaveCount(3);
+  expect(await detail.getByTestId("key-alert").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-threshold"))).sort((a, b) => a - b))).toEqual([50, 80, 100]);
+  // The list shows it too: spend and percentage of the budget.
+  await expect(page.getByTestId(`key-spend-${id}-spend`)).toHaveText(usd(after.spend_usd));
+  await expect(page.getByTestId(`key-spend-${id}-pct`)).toHaveText(`${Math.round(after.used_pct)}%`);
+  await screenshot(page, "keys");
+  console.check();
+});
+
+test("the secret is shown once: a reload does not show it, and no API returns it", async ({ page }) => {
+  const console = watchConsole(page);
+  await signInToDashboard(page, demo.helix.url, DEMO_ADMIN, "/dashboard/keys");
+  const name = `once-${Date.now().toString(36)}`;
+  const { secret } = await createKeyInUi(page, name);
+  await page.reload();
+  await openKey(page, name);
+  await expect(page.getByTestId("key-secret")).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret);
+  expect(await (await page.request.get(`${demo.helix.url}/helix/keys`)).text()).not.toContain(secret);
+  console.check();
+});
+
+test("a revoked key is refused (401) through the SDK", async ({ page }) => {
+  const console = watchConsole(page);
+  await signInToDashboard(page, demo.helix.url, DEMO_ADMIN, "/dashboard/keys");
+  const name = `revoke-${Date.now().toString(36)}`;
+  const { secret } = await createKeyInUi(page, name);
+  const client = new OpenAI({ baseURL: demo.helix.baseURL, apiKey: secret, maxRetries: 0 });
+  await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `before revoke ${name}` }] });
+
+  await openKey(page, name);
+  await page.getByTestId("key-revoke").click();
+  await page.getByTestId("key-revoke-confirm").click();
+  await expect(page.getByTestId("key-detail")).toContainText("revoked");
+  await expect(page.getByTestId("key-revoke")).toHaveCount(0);
+  const err = (await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `after revoke ${name}` }] }).catch((e) => e)) as { status?: number };
+  expect(err.status).toBe(401);
+  console.check();
+});
+
+test("a viewer sees no create or revoke controls, and the server refuses the viewer's writes", async ({ page, browser }) => {
+  await signInToDashboard(page, demo.helix.url, DEMO_ADMIN, "/dashboard/keys");
+  await ensureDemoViewer(page, demo.helix.url);
+  const admins = await (await page.request.get(`${demo.helix.url}/api/dashboard/users`)).json();
+  const adminId = admins.data.find((u: { email: string }) => u.email === DEMO_ADMIN.email).id;
+
+  const ctx = await browser.newContext();
+  const viewer = await ctx.newPage();
+  const console = watchConsole(viewer);
+  await signInToDashboard(viewer, demo.helix.url, DEMO_VIEWER, "/dashboard/keys");
+  await expect(viewer.getByTestId("keys-table")).toBeVisible();
+  await expect(viewer.getByTestId("create-key")).toHaveCount(0);
+  await viewer.getByTestId("key-row-name").first().click();
+  await expect(viewer.getByTestId("key-detail")).toBeVisible();
+  await expect(viewer.getByTestId("key-revoke")).toHaveCount(0);
+  await expect(viewer.getByTestId("key-edit-budget")).toHaveCount(0);
+  await viewer.getByTestId("tab-teams").click();
+  await expect(viewer.getByTestId("teams-table")).toContainText("Platform");
+  await expect(viewer.locator("[data-testid^=team-edit-]")).toHaveCount(0);
+
+  const origin = { origin: demo.helix.url };
+  const post = await viewer.request.post(`${demo.helix.url}/helix/keys`, { data: { name: "viewer-forced" }, headers: origin });
+  expect(post.status()).toBe(403);
+  const patch = await viewer.request.patch(`${demo.helix.url}/api/dashboard/users/${adminId}`, { data: { role: "viewer" }, headers: origin });
+  expect(patch.status()).toBe(403);
+  expect((await viewer.request.get(`${demo.helix.url}/api/dashboard/users`)).status()).toBe(403);
+
+  await viewer.goto(`${demo.helix.url}/dashboard/users`);
+  await expect(viewer.getByTestId("users-admin-only")).toContainText("Only admins");
+  await expect(viewer.getByTestId("users-table")).toHaveCount(0);
+  console.check();
+  await ctx.close();
+});
