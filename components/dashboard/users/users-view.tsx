@@ -2,12 +2,13 @@
 // Dashboard accounts (admins only): list, create, change role, reset password, delete. The server
 // refuses to demote or delete yourself or the last admin (409); its message is shown as is.
 import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
-import { useDashboardMutation, useDashboardQuery } from "@/components/dashboard/api";
+import { ApiError, fetchJson, useDashboardMutation, useDashboardQuery } from "@/components/dashboard/api";
 import { Field, FormError, inputClass, Modal } from "@/components/dashboard/keys/modal";
 import { formatDateTime } from "@/lib/dashboard/format";
 
@@ -26,7 +27,12 @@ export function UsersView() {
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserJson | null>(null);
   const [deleting, setDeleting] = useState<UserJson | null>(null);
-  const changeRole = useDashboardMutation<{ id: string; role: "admin" | "viewer" }>("PATCH", (b) => `/api/dashboard/users/${encodeURIComponent(b.id)}`);
+  const qc = useQueryClient();
+  // Not useDashboardMutation: the id goes in the path only (the body schema is strict).
+  const changeRole = useMutation<unknown, ApiError, { id: string; role: "admin" | "viewer" }>({
+    mutationFn: ({ id, role }) => fetchJson(`/api/dashboard/users/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify({ role }) }),
+    onSuccess: () => void qc.invalidateQueries(),
+  });
   return (
     <>
       <PageHeader title="Users" description="Who can sign in to this dashboard. Admins change settings, keys and users; viewers only read." actions={<Button variant="primary" data-testid="create-user" onClick={() => setCreating(true)}>Add user</Button>} />
