@@ -13,7 +13,7 @@ interface Row extends CostTotals {
 
 /** Per-value totals under the spend chart: the top values, then other values, then unattributed requests. */
 export function CostTable({ c }: { c: CostResponse }) {
-  const rows: Row[] = c.groups.map((g, i) => ({ ...g, key: g.value, detail: g.name !== g.value ? g.value : g.known ? undefined : "deleted or unregistered", color: colorAt(i) }));
+  const rows: Row[] = c.groups.map((g, i) => ({ ...g, key: g.value, detail: g.known ? undefined : "deleted or unregistered", color: colorAt(i) }));
   if (c.other.requests > 0) rows.push({ ...c.other, key: "__other", name: `Other (${formatCount(c.other.values)} more)`, color: "#94a3b8" });
   if (c.unattributed.requests > 0) rows.push({ ...c.unattributed, key: "__unattributed", name: "Not attributed", detail: `requests without a ${c.dimension.replace("_", " ")}`, color: "#cbd5e1" });
   const columns: Column<Row>[] = [
@@ -22,7 +22,7 @@ export function CostTable({ c }: { c: CostResponse }) {
       cell: (r) => (
         <span className="flex items-center gap-2">
           <span aria-hidden className="inline-block h-2.5 w-2.5 shrink-0 rounded-sm" style={{ backgroundColor: r.color }} />
-          <span className="max-w-72 truncate font-medium text-slate-800" title={r.name}>
+          <span className="max-w-72 truncate font-medium text-slate-800" title={r.key.startsWith("__") ? r.name : r.key}>
             {r.name}
           </span>
           {r.detail && <span className="max-w-48 truncate text-xs text-slate-400" title={r.detail}>{r.detail}</span>}
