@@ -59,7 +59,13 @@ export function LogsView() {
           subtitle={extra.length > 0 ? "Live refresh paused while older pages are loaded." : "Refreshing live."}
           actions={
             extra.length > 0 ? (
-              <Button data-testid="logs-newest" onClick={() => setMore({ key: viewKey, pages: [] })}>
+              <Button
+                data-testid="logs-newest"
+                onClick={() => {
+                  setMore({ key: viewKey, pages: [] });
+                  void first.refetch();
+                }}
+              >
                 Back to newest
               </Button>
             ) : undefined
