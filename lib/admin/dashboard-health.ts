@@ -4,13 +4,14 @@
 import "server-only";
 import { requireDashboardSession } from "@/lib/auth/dashboard-auth";
 import { env } from "@/lib/env";
-import { configPath, getConfig } from "@/lib/config/loader";
+import { configPath, getConfig, getFileConfig, policyOverlayVersion } from "@/lib/config/loader";
 import { embedderStatus } from "@/lib/cache/embedders/select";
 import { vectorStoreStatus } from "@/lib/cache/vector-stores/select";
 import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import type { RedisKv } from "@/lib/store/kv-redis";
 import { requestLogStats } from "@/lib/store/request-log";
+import { policyVersionStore } from "@/lib/store/policy-versions";
 import { nowMs } from "@/lib/cost/clock";
 import { configHash, databaseFacts, instanceFacts, probe, providerHealth, redisFacts, type ProviderWindow } from "@/lib/metrics/system-health";
 import packageJson from "@/package.json";
@@ -32,11 +33,14 @@ export async function healthResponse(request: Request) {
   const kv = getKv();
   const configured = config.model_list.map((m) => ({ provider: m.provider, model: m.model_name }));
 
-  const [database, redis, providers] = await Promise.all([
+  const [database, redis, providers, latestPolicy] = await Promise.all([
     probe(() => databaseFacts(getDb)),
     kv.kind === "redis" ? probe(() => redisFacts((kv as RedisKv).client)) : Promise.resolve(null),
     probe(async () => ({ list: await providerHealth(await getDb(), now, configured) }), 3_000),
+    // The newest stored policy version (unique index on version): it can be ahead of the one in force for a poll interval.
+    probe(async () => ({ record: await policyVersionStore().latest() })),
   ]);
+  const inForce = policyOverlayVersion();
   const semantic = config.helix_settings.semantic_cache;
   const embedder = embedderStatus(semantic);
   const vector = vectorStoreStatus();
@@ -111,11 +115,19 @@ export async function healthResponse(request: Request) {
     config: {
       path: configPath() ?? null,
       source: configPath() ? "file" : "defaults (HELIX_CONFIG not set)",
+      // Effective = the file with the dashboard's policies over it; instances showing the same hash run the same settings.
       hash: configHash(config),
+      file_hash: configHash(getFileConfig()),
       models: config.model_list.length,
       store_prompts: config.helix_settings.general.store_prompts,
-      // FOLLOW-UP: show the dashboard-edited policy overlay (policy_versions) once it lands on main.
-      policy_overlay: null,
+      policy_overlay: {
+        active: inForce > 0,
+        version_in_force: inForce,
+        latest_version: latestPolicy.status === "ok" ? (latestPolicy.record?.version ?? 0) : null,
+        latest_saved_at: latestPolicy.status === "ok" && latestPolicy.record ? latestPolicy.record.createdAt.toISOString() : null,
+        latest_saved_by: latestPolicy.status === "ok" && latestPolicy.record ? latestPolicy.record.createdBy : null,
+        error: latestPolicy.status === "error" ? latestPolicy.error : null,
+      },
     },
   };
 }

@@ -172,14 +172,28 @@ function HealthBody({ h }: { h: HealthResponse }) {
             <Row label="Models in model_list">{h.config.models}</Row>
             <Row label="Store prompts">{h.config.store_prompts ? "on" : "off"}</Row>
             <Row label="Master key">{h.auth.master_key_set ? "set" : <span className="text-amber-700">not set</span>}</Row>
-            <Row label="Dashboard policy overlay">
-              {h.config.policy_overlay ? `version ${h.config.policy_overlay.version}${h.config.policy_overlay.updated_at ? ` · ${formatDateTime(h.config.policy_overlay.updated_at)}` : ""}` : "none"}
+            <Row label="Dashboard policies" title="Policies edited in the dashboard (policy_versions), applied over the file">
+              <span data-testid="health-policy-overlay">{overlay(h.config.policy_overlay)}</span>
             </Row>
+            {h.config.policy_overlay.active && (
+              <Row label="File-only fingerprint" title="The config file alone, without the dashboard's policies">
+                <span className="font-mono text-xs">{h.config.file_hash}</span>
+              </Row>
+            )}
           </dl>
         </Card>
       </div>
     </div>
   );
+}
+
+function overlay(o: HealthResponse["config"]["policy_overlay"]): string {
+  if (o.error) return `unknown (${o.error})`;
+  if (!o.active && !o.latest_version) return "none (config file only)";
+  const saved = o.latest_saved_at ? ` · saved ${formatDateTime(o.latest_saved_at)}${o.latest_saved_by ? ` by ${o.latest_saved_by}` : ""}` : "";
+  // A save on another instance reaches this one within the poll interval.
+  const pending = o.latest_version !== null && o.latest_version !== o.version_in_force ? ` (version ${o.latest_version} saved, applying)` : "";
+  return `version ${o.version_in_force} in force${pending}${saved}`;
 }
 
 function WindowCells({ w }: { w: ProviderWindowJson }) {

@@ -51,5 +51,13 @@ export interface HealthResponse {
     heap_total_bytes: number;
     request_log_writer: { queued: number; written: number; failed_flushes: number; dropped: number };
   };
-  config: { path: string | null; source: string; hash: string; models: number; store_prompts: boolean; policy_overlay: { version: number; updated_at: string | null; updated_by: string | null } | null };
+  config: {
+    path: string | null;
+    source: string;
+    hash: string;
+    file_hash: string;
+    models: number;
+    store_prompts: boolean;
+    policy_overlay: { active: boolean; version_in_force: number; latest_version: number | null; latest_saved_at: string | null; latest_saved_by: string | null; error: string | null };
+  };
 }
