@@ -20,7 +20,7 @@ export function BudgetsSection() {
       <Card testId="card-budgets" className="xl:col-span-2" title="Budget utilisation" subtitle="Spend in each budget's current period against its limit; bars turn amber at 80 % and red at 100 %">
         <StaleNotice error={q.data ? q.error : null} />
         <QueryState query={q} height="h-48" isEmpty={(b) => b.budgets.length === 0} empty="No budgets yet. Set one on a key, team, user or org under Keys & teams, or in helix.yaml.">
-          {(b) => <BudgetTable budgets={b.budgets} enforced={b.enforced} />}
+          {(b) => <BudgetTable budgets={b.budgets} enforced={b.enforced} endUserDefault={b.end_user_default} />}
         </QueryState>
       </Card>
       <Card testId="card-alerts" title="Recent budget alerts" subtitle="Thresholds crossed, newest first, with webhook delivery">
@@ -32,11 +32,16 @@ export function BudgetsSection() {
   );
 }
 
-function BudgetTable({ budgets, enforced }: { budgets: BudgetItem[]; enforced: boolean }) {
+function BudgetTable({ budgets, enforced, endUserDefault }: { budgets: BudgetItem[]; enforced: boolean; endUserDefault: BudgetsResponse["end_user_default"] }) {
   const now = useNow();
   return (
     <div className="space-y-3">
       {!enforced && <p className="text-xs text-amber-700">Budgets are not enforced (cost_optimization.enabled is off): spend is tracked, nothing is refused.</p>}
+      {endUserDefault && (
+        <p className="text-xs text-slate-500">
+          Every end user without a budget of their own gets {formatUsd(endUserDefault.max_budget_usd)} per {endUserDefault.period === "days" ? "period" : endUserDefault.period.replace(/ly$/, "").replace("dai", "day")} (cost_optimization.end_user_budget).
+        </p>
+      )}
       <ul data-testid="budget-list" className="divide-y divide-slate-100">
         {budgets.map((b) => {
           const pct = b.used_pct;

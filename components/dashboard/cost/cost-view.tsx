@@ -14,7 +14,11 @@ import { COST_DIMENSION_TABS, type CostDimensionId, type CostResponse } from "./
 
 export function CostView() {
   const [dimension, setDimension] = useState<CostDimensionId>("model");
-  const q = useDashboardQuery<CostResponse>("/api/dashboard/cost", { dimension, top: 6 });
+  // Totals, savings and unpriced requests do not depend on the dimension: they come from the
+  // model breakdown (the same request as the chart's when "Model" is chosen), so switching the
+  // dimension reloads only the chart and its table.
+  const q = useDashboardQuery<CostResponse>("/api/dashboard/cost", { dimension: "model", top: 6 });
+  const byDimension = useDashboardQuery<CostResponse>("/api/dashboard/cost", { dimension, top: 6 });
   return (
     <>
       <PageHeader title="Cost" description="What providers billed over the chosen range, by model, team, key or end user; budgets and their alerts; what the cache and model swaps saved; and requests Helix could not price." />
@@ -29,7 +33,7 @@ export function CostView() {
           subtitle="Stacked by the top values of the chosen dimension; everything else as “Other”"
           actions={<DimensionTabs value={dimension} onChange={setDimension} />}
         >
-          <QueryState query={q} height="h-72" isEmpty={(c) => c.totals.requests === 0} empty="No requests in this range.">
+          <QueryState query={byDimension} height="h-72" isEmpty={(c) => c.totals.requests === 0} empty="No requests in this range.">
             {(c) => <SpendByDimension c={c} />}
           </QueryState>
         </Card>
