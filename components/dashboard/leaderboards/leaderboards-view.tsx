@@ -63,8 +63,7 @@ function Board({ id, entries }: { id: BoardId; entries: BoardEntry[] }) {
             <th scope="col" className={`${th} text-left`}>Name</th>
             <th scope="col" className={`${th} text-right`}>Spend</th>
             <th scope="col" className={`${th} text-right`}>Requests</th>
-            <th scope="col" className={`${th} text-right`}>Tokens</th>
-            <th scope="col" className={`${th} text-right`} title="Share of requests answered from the exact or semantic cache">Cache hits</th>
+            <th scope="col" className={`${th} text-right`} title="Share of requests answered from the exact or semantic cache">Hit rate</th>
             <th scope="col" className={`${th} text-right`}>Avg / request</th>
             {latency && <th scope="col" className={`${th} text-right`}>Avg latency</th>}
             {latency && <th scope="col" className={`${th} text-right`}>p95 latency</th>}
@@ -74,17 +73,17 @@ function Board({ id, entries }: { id: BoardId; entries: BoardEntry[] }) {
           {entries.map((e, i) => (
             <tr key={e.value} data-testid={`board-${id}-row-${i}`}>
               <td className="px-2 py-2 text-slate-400 tabular-nums">{i + 1}</td>
-              <td className="max-w-64 px-2 py-2">
+              <td className="max-w-56 px-2 py-2">
                 <div className="truncate font-medium text-slate-800" title={e.name === e.value ? e.value : `${e.name} (${e.value})`} data-testid="board-name">
                   {e.name}
                 </div>
+                <div className="text-xs text-slate-400">{formatCount(e.input_tokens + e.output_tokens)} tokens</div>
                 <div className="mt-1 h-1 rounded-full bg-slate-100">
                   <div className="h-1 rounded-full bg-indigo-500" style={{ width: `${max > 0 ? Math.max(1, (e.spend_usd / max) * 100) : 0}%` }} />
                 </div>
               </td>
               <td className="whitespace-nowrap px-2 py-2 text-right font-semibold tabular-nums" data-testid="board-spend">{formatUsd(e.spend_usd)}</td>
               <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">{formatCount(e.requests)}</td>
-              <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">{formatCount(e.input_tokens + e.output_tokens)}</td>
               <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">{formatPct(e.cache_hit_rate)}</td>
               <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">{formatUsd(e.avg_cost_usd)}</td>
               {latency && <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">{formatMs(e.avg_latency_ms)}</td>}
