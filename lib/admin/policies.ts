@@ -25,6 +25,9 @@ import {
   type PolicySettings,
 } from "@/lib/policies/overlay";
 import { checkCustomRecognizers } from "@/lib/policies/recognizer-check";
+import { PATTERN_ENTITIES } from "@/lib/pii/recognizers";
+import { NLP_ENTITIES } from "@/lib/pii/recognizers/nlp/nlp-recognizer";
+import { SECRET_ENTITY_TYPES } from "@/lib/pii/recognizers/secrets";
 import { refreshPolicies } from "@/lib/policies/sync";
 import { PolicyVersionConflict, policyVersionStore, type PolicyVersionRecord } from "@/lib/store/policy-versions";
 
@@ -113,6 +116,8 @@ async function document(canWrite: boolean) {
     diff_vs_file: diffVsFile(file, effective),
     problems: applied.ok ? [] : issues(applied.errors),
     fields: POLICY_FIELDS,
+    /** Entity types the built-in recognizers report (secrets are scanned by `secrets`, not listed). */
+    known_entities: [...new Set([...PATTERN_ENTITIES, ...NLP_ENTITIES])].filter((e) => !SECRET_ENTITY_TYPES.includes(e)).sort(),
     history: rows.slice(0, HISTORY_LIMIT).map((v, i) => present(v, rows[i + 1])),
     can_edit: canWrite,
   };
