@@ -29,7 +29,7 @@ import { PATTERN_ENTITIES } from "@/lib/pii/recognizers";
 import { NLP_ENTITIES } from "@/lib/pii/recognizers/nlp/nlp-recognizer";
 import { SECRET_ENTITY_TYPES } from "@/lib/pii/recognizers/secrets";
 import { refreshPolicies } from "@/lib/policies/sync";
-import { PolicyVersionConflict, policyVersionStore, type PolicyVersionRecord } from "@/lib/store/policy-versions";
+import { isPolicyVersionConflict, policyVersionStore, type PolicyVersionRecord } from "@/lib/store/policy-versions";
 
 const HISTORY_LIMIT = 50;
 const COMMENT = z.string().trim().max(500).optional();
@@ -155,7 +155,7 @@ async function save(actor: AdminActor, baseVersion: number, raw: PolicySettings,
   try {
     saved = await policyVersionStore().append({ baseVersion, settings, createdBy: actor.by, comment });
   } catch (err) {
-    if (!(err instanceof PolicyVersionConflict)) throw err;
+    if (!isPolicyVersionConflict(err)) throw err;
     throw new HelixError(
       409,
       "conflict_error",

@@ -22,6 +22,14 @@ export class PolicyVersionConflict extends Error {
   }
 }
 
+/**
+ * By name, not instanceof: Next.js may load this module twice in one process (the start-up
+ * bundle and a route's), and the store singleton may come from the other copy.
+ */
+export function isPolicyVersionConflict(err: unknown): err is PolicyVersionConflict {
+  return err instanceof Error && err.name === "PolicyVersionConflict" && typeof (err as { current?: unknown }).current === "number";
+}
+
 type Row = { version: number; settings: unknown; createdBy: string; createdAt: Date; comment: string | null };
 
 function toRecord(r: Row): PolicyVersionRecord {
