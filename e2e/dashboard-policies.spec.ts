@@ -9,6 +9,15 @@ import { startHelix, type HelixServer } from "./support/helix-server";
 import { upstreamEnv, writeConfig } from "./support/fixtures";
 import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
 
+/**
+ * The sidebar prefetches every dashboard page; pages other engineers have not landed yet answer
+ * those prefetches with 404. Only that is tolerated: any error of this page still fails.
+ */
+const OTHER_PAGE_PREFETCH_404 = /status of 404 .*\/dashboard\/(?!policies\b)[a-z-]+\?(?:[^ ]*&)?_rsc=/;
+function checkConsole(c: ReturnType<typeof watchConsole>) {
+  expect(c.errors.filter((e) => !OTHER_PAGE_PREFETCH_404.test(e)), "console errors").toEqual([]);
+}
+
 let demo: DemoDashboard;
 let second: HelixServer;
 let apiKey: string;
@@ -119,7 +128,7 @@ test("an admin adds a custom PII recognizer; the next SDK request has it redacte
   await page.getByTestId("pii-test-input").fill("Employee EMP-123456 wrote from jo@example.com");
   await expect(page.getByTestId("pii-test-output")).toContainText("<EMPLOYEE_ID>");
   await screenshot(page, "policies");
-  console.check();
+  checkConsole(console);
 });
 
 test("a viewer sees the policies read-only, and the server refuses their save", async ({ page, browser }) => {
@@ -149,6 +158,6 @@ test("a viewer sees the policies read-only, and the server refuses their save", 
   expect(draft.status()).toBe(403);
   expect((await (await page.request.get(`${demo.helix.url}/helix/policies`)).json()).version).toBe(1);
   await screenshot(viewer, "policies-viewer");
-  console.check();
+  checkConsole(console);
   await context.close();
 });

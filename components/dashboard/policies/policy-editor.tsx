@@ -169,9 +169,9 @@ export function PolicyCard({
       title={title}
       subtitle={subtitle}
       actions={
-        <div className="flex items-center gap-2">
+        <div className="flex shrink-0 items-center gap-2 whitespace-nowrap">
           {overridden.length > 0 ? <Badge tone="info">{overridden.length} overridden</Badge> : <Badge>as in file</Badge>}
-          <Button onClick={() => setShowDiff((v) => !v)} data-testid={`${testId}-diff-toggle`} aria-expanded={showDiff}>
+          <Button className="whitespace-nowrap" onClick={() => setShowDiff((v) => !v)} data-testid={`${testId}-diff-toggle`} aria-expanded={showDiff}>
             Diff vs file
           </Button>
         </div>
