@@ -16,6 +16,12 @@ export const NO_TEAM = "none";
 
 const group = (g: PiiGroup) => ({ detections: g.detections, incidents: g.incidents });
 
+/** The team's name; teams in different orgs may share one, so those get their id's tail too. */
+function teamLabel(g: PiiGroup, all: PiiGroup[]): string {
+  if (g.label === null) return `deleted team ${g.key}`;
+  return all.some((o) => o !== g && o.label === g.label) ? `${g.label} (…${g.key.slice(-6)})` : g.label;
+}
+
 export async function piiSummaryResponse(request: Request) {
   await requireDashboardSession(request);
   const { range, rangeMs, to } = parseRange(request);
@@ -38,7 +44,7 @@ export async function piiSummaryResponse(request: Request) {
     by_entity_type: s.byEntityType.map((g) => ({ entity_type: g.key, ...group(g) })),
     by_action: s.byAction.map((g) => ({ action: g.key, ...group(g) })),
     // Names, not ids; a deleted team keeps its id so its incidents stay filterable.
-    by_team: s.byTeam.map((g) => ({ team_id: g.key === "" ? NO_TEAM : g.key, team: g.key === "" ? null : (g.label ?? `deleted team ${g.key}`), ...group(g) })),
+    by_team: s.byTeam.map((g) => ({ team_id: g.key === "" ? NO_TEAM : g.key, team: g.key === "" ? null : teamLabel(g, s.byTeam), ...group(g) })),
     series: [...series].map(([bucket, counts]) => ({ bucket, counts })),
   };
 }

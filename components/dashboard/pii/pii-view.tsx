@@ -148,6 +148,18 @@ function Select({ label, value, onChange, options, testId }: { label: string; va
 
 const PAGE_SIZE = 25;
 
+const logTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
+
+/** "Nov 30, 02:04:11": the log's time column, compact (the full date is in the tooltip). */
+function formatLogTime(iso: string): string {
+  return logTime.format(new Date(iso));
+}
+
+/** Long request ids shortened for the table; the full id is in the title and data attribute. */
+function shortId(id: string): string {
+  return id.length > 18 ? `${id.slice(0, 10)}…${id.slice(-6)}` : id;
+}
+
 function IncidentLog({ s }: { s: PiiResponse }) {
   const [filter, setFilter] = useState({ entity_type: "", action: "", team: "" });
   // Cursors of the pages before the current one; the first page has none.
@@ -175,16 +187,38 @@ function IncidentLog({ s }: { s: PiiResponse }) {
               rows={l.data}
               rowKey={(r) => r.id}
               columns={[
-                { header: "Time", cell: (r) => <span title={r.created_at}>{formatDateTime(r.created_at)}</span> },
-                { header: "Request", cell: (r) => <code className="text-xs text-slate-600">{r.request_id}</code> },
-                { header: "Key / team", cell: (r) => <span>{r.key ?? (r.api_key_id ? r.api_key_id : "—")}{" "}<span className="text-xs text-slate-500">{r.team ?? (r.team_id ? r.team_id : "no team")}</span></span> },
+                { header: "Time (UTC)", cell: (r) => <span title={formatDateTime(r.created_at)}>{formatLogTime(r.created_at)}</span> },
+                {
+                  header: "Request",
+                  cell: (r) => (
+                    <code data-testid="incident-request" data-request-id={r.request_id} title={r.request_id} className="text-xs text-slate-600">
+                      {shortId(r.request_id)}
+                    </code>
+                  ),
+                },
+                {
+                  header: "Key / team",
+                  cell: (r) => (
+                    <span className="flex flex-col leading-tight">
+                      <span className="max-w-48 truncate" title={r.key ?? r.api_key_id ?? undefined}>{r.key ?? r.api_key_id ?? "—"}</span>
+                      <span className="text-xs text-slate-500">{r.team ?? r.team_id ?? "no team"}</span>
+                    </span>
+                  ),
+                },
                 { header: "Entity", cell: (r) => <span data-testid="incident-entity">{r.entity_type}</span> },
                 { header: "Count", cell: (r) => formatCount(r.count), align: "right" },
                 { header: "Action", cell: (r) => <Badge tone={ACTION_TONE[r.action] ?? "neutral"}>{r.action}</Badge> },
-                { header: "Policy", cell: (r) => <span className="text-xs">{r.policy}</span> },
-                { header: "Recognizer", cell: (r) => <span className="text-xs">{r.recognizer}</span> },
+                {
+                  header: "Policy / recognizer",
+                  cell: (r) => (
+                    <span className="flex flex-col text-xs leading-tight">
+                      <span>{r.policy}</span>
+                      <span className="text-slate-500">{r.recognizer}</span>
+                    </span>
+                  ),
+                },
                 { header: "Score", cell: (r) => r.score.toFixed(2), align: "right" },
-                { header: "Location", cell: (r) => r.location },
+                { header: "Location", cell: (r) => <span className="text-xs">{r.location}</span> },
               ]}
             />
             <div className="mt-3 flex items-center justify-between text-xs text-slate-500">
