@@ -212,7 +212,9 @@ function IncidentLog({ s }: { s: PiiResponse }) {
                   header: "Policy / recognizer",
                   cell: (r) => (
                     <span className="flex flex-col text-xs leading-tight">
-                      <span>{r.policy}</span>
+                      <span className="max-w-40 truncate" title={r.policy}>
+                        {r.policy}
+                      </span>
                       <span className="text-slate-500">{r.recognizer}</span>
                     </span>
                   ),
