@@ -140,7 +140,7 @@ function HealthBody({ h }: { h: HealthResponse }) {
       <ProvidersCard h={h} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="This instance" testId="health-instance" subtitle={`Checked ${formatDateTime(h.checked_at)}`}>
-          <dl className="grid gap-x-8 sm:grid-cols-2">
+          <dl className="grid gap-x-8 2xl:grid-cols-2">
             <Row label="Helix version">{h.instance.version}</Row>
             <Row label="Node.js">{h.instance.node}</Row>
             <Row label="Host">{h.instance.hostname}</Row>
@@ -202,7 +202,7 @@ function WindowCells({ w }: { w: ProviderWindowJson }) {
     <>
       <td className="px-3 py-2 text-right tabular-nums">{formatCount(w.requests)}</td>
       <td className={`px-3 py-2 text-right tabular-nums ${tone}`}>{formatPct(w.error_rate)}</td>
-      <td className="px-3 py-2 text-right tabular-nums">
+      <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
         {formatMs(w.latency_p50_ms)} / {formatMs(w.latency_p95_ms)}
       </td>
     </>

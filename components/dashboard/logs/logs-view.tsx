@@ -112,7 +112,7 @@ function LogTable({ rows, onSelect }: { rows: LogListRow[]; onSelect: (id: strin
       </div>
     );
   }
-  const th = "whitespace-nowrap px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500";
+  const th = "whitespace-nowrap px-2 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500";
   return (
     <div className="overflow-x-auto">
       <table data-testid="logs-table" className="min-w-full divide-y divide-slate-200 text-sm">
@@ -144,25 +144,27 @@ function LogTable({ rows, onSelect }: { rows: LogListRow[]; onSelect: (id: strin
               onKeyDown={(e) => e.key === "Enter" && onSelect(r.id)}
               className="cursor-pointer hover:bg-slate-50 focus:bg-indigo-50 focus:outline-none"
             >
-              <td className="whitespace-nowrap px-3 py-2 tabular-nums text-slate-700">{formatLogTime(r.created_at)}</td>
-              <td className="whitespace-nowrap px-3 py-2" title={r.error_type ?? undefined}>
+              <td className="whitespace-nowrap px-2 py-2 text-xs tabular-nums text-slate-700">{formatLogTime(r.created_at)}</td>
+              <td className="whitespace-nowrap px-2 py-2" title={r.error_type ?? undefined}>
                 <StatusBadge status={r.status} />
               </td>
-              <td className="whitespace-nowrap px-3 py-2" data-testid="log-model">
+              <td className="whitespace-nowrap px-2 py-2" data-testid="log-model">
                 {r.requested_model}
                 {r.served_model && r.served_model !== r.requested_model && <span className="text-xs text-slate-500"> → {r.served_model}</span>}
               </td>
-              <td className="max-w-40 truncate whitespace-nowrap px-3 py-2">{who(r)}</td>
-              <td className="whitespace-nowrap px-3 py-2">{r.team_name ?? r.team_id ?? "—"}</td>
-              <td className="max-w-32 truncate whitespace-nowrap px-3 py-2">{r.end_user ?? "—"}</td>
-              <td className="whitespace-nowrap px-3 py-2">
+              <td className="max-w-36 truncate whitespace-nowrap px-2 py-2" title={who(r)}>
+                {who(r)}
+              </td>
+              <td className="whitespace-nowrap px-2 py-2">{r.team_name ?? r.team_id ?? "—"}</td>
+              <td className="max-w-28 truncate whitespace-nowrap px-2 py-2">{r.end_user ?? "—"}</td>
+              <td className="whitespace-nowrap px-2 py-2">
                 <CacheBadge status={r.cache_status} similarity={r.cache_similarity} />
               </td>
-              <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatMs(r.latency_ms)}</td>
-              <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+              <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">{formatMs(r.latency_ms)}</td>
+              <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">
                 {formatCount(r.input_tokens)} / {formatCount(r.output_tokens)}
               </td>
-              <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums" title={r.cost_status ?? undefined}>
+              <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums" title={r.cost_status ?? undefined}>
                 {r.cost_status === "unknown" ? <span className="text-amber-700">no price</span> : formatUsd(r.cost_usd)}
               </td>
             </tr>
