@@ -180,3 +180,33 @@ test("a viewer sees no create or revoke controls, and the server refuses the vie
   console.check();
   await ctx.close();
 });
+
+test("teams show their budgets; an admin sets a team's budget and limits; API users are listed as the API has them", async ({ page }) => {
+  const console = watchConsole(page);
+  const url = demo.helix.url;
+  await signInToDashboard(page, url, DEMO_ADMIN, "/dashboard/keys");
+  const teams = (await (await page.request.get(`${url}/helix/teams`)).json()).data as Array<{ id: string; name: string; keyCount: number }>;
+  const platform = teams.find((t) => t.name === "Platform")!;
+  await page.getByTestId("tab-teams").click();
+  const table = page.getByTestId("teams-table");
+  for (const t of teams) await expect(table).toContainText(t.name);
+
+  await page.getByTestId(`team-edit-${platform.id}`).click();
+  const dialog = page.getByTestId("team-budget-dialog");
+  await dialog.getByTestId("budget-max").fill("250");
+  await dialog.getByTestId("budget-period").selectOption("monthly");
+  await dialog.getByTestId("budget-rpm").fill("600");
+  await dialog.getByTestId("budget-save").click();
+  await expect(dialog).toHaveCount(0);
+  const b = await (await page.request.get(`${url}/helix/budgets/team/${platform.id}`)).json();
+  expect(b).toMatchObject({ max_budget_usd: 250, period: "monthly", rpm: 600 });
+  await expect(page.getByTestId(`team-spend-${platform.id}`)).toContainText("$250.00");
+  await expect(page.getByTestId(`team-spend-${platform.id}-pct`)).toHaveText(`${Math.round(b.used_pct)}%`);
+  await expect(table.getByRole("row", { name: /Platform/ })).toContainText("600 rpm");
+
+  const users = (await (await page.request.get(`${url}/helix/users`)).json()).data as Array<{ external_id: string }>;
+  await page.getByTestId("tab-users").click();
+  await expect(page.getByTestId("api-users-table").locator("tbody tr")).toHaveCount(users.length);
+  for (const u of users.slice(0, 3)) await expect(page.getByTestId("api-users-table")).toContainText(u.external_id);
+  console.check();
+});

@@ -11,12 +11,14 @@ import { useCanEdit } from "@/components/dashboard/dashboard-context";
 import { formatDateTime, formatUsd } from "@/lib/dashboard/format";
 import { limitsLabel } from "./budget-bar";
 import { BudgetEditor } from "./budget-editor";
+import { CacheEditor } from "./cache-editor";
 import { FormError } from "./modal";
 import type { AlertJson, BudgetJson, KeyJson, ListJson } from "./types";
 
 export function KeyDetail({ apiKey, hasBudget, onClose }: { apiKey: KeyJson; hasBudget: boolean; onClose: () => void }) {
   const canEdit = useCanEdit();
   const [editing, setEditing] = useState(false);
+  const [editingCache, setEditingCache] = useState(false);
   const [confirmRevoke, setConfirmRevoke] = useState(false);
   // Only asked when the list says there is one: a 404 would be a console error in the browser.
   const budget = useDashboardQuery<BudgetJson>(`/helix/budgets/key/${encodeURIComponent(apiKey.id)}`, {}, { range: false, enabled: hasBudget });
@@ -49,6 +51,17 @@ export function KeyDetail({ apiKey, hasBudget, onClose }: { apiKey: KeyJson; has
         <Item label="Rate limits">{limitsLabel(b)}</Item>
         {apiKey.revokedAt && <Item label="Revoked">{formatDateTime(apiKey.revokedAt)}</Item>}
       </dl>
+
+      {canEdit && apiKey.status === "active" && !editingCache && (
+        <Button className="mt-3" data-testid="key-edit-cache" onClick={() => setEditingCache(true)}>
+          Cache settings
+        </Button>
+      )}
+      {editingCache && (
+        <div className="mt-3 rounded-lg border border-slate-200 p-3">
+          <CacheEditor path={`/helix/keys/${encodeURIComponent(apiKey.id)}`} current={apiKey.cache} onDone={() => setEditingCache(false)} />
+        </div>
+      )}
 
       <section className="mt-5">
         <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Budget this period</h3>

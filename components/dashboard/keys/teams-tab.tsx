@@ -10,6 +10,7 @@ import { useDashboardQuery } from "@/components/dashboard/api";
 import { useCanEdit } from "@/components/dashboard/dashboard-context";
 import { BudgetBar, limitsLabel } from "./budget-bar";
 import { BudgetEditor } from "./budget-editor";
+import { CacheEditor } from "./cache-editor";
 import { Modal } from "./modal";
 import type { BudgetJson, ListJson, TeamJson } from "./types";
 
@@ -19,6 +20,7 @@ export function TeamsTab() {
   const budgets = useDashboardQuery<ListJson<BudgetJson>>("/helix/budgets", { scope: "team" }, { range: false });
   const byTeam = useMemo(() => new Map((budgets.data?.data ?? []).map((b) => [b.scope_id, b])), [budgets.data]);
   const [editing, setEditing] = useState<TeamJson | null>(null);
+  const [editingCache, setEditingCache] = useState<TeamJson | null>(null);
   return (
     <Card title="Teams" subtitle="A team's budget applies on top of each of its keys' own. New teams are created by giving a new team name when creating a key.">
       <StaleNotice error={teams.data ? teams.error : null} />
@@ -41,9 +43,14 @@ export function TeamsTab() {
                     {
                       header: "",
                       cell: (x: TeamJson) => (
-                        <Button data-testid={`team-edit-${x.id}`} onClick={() => setEditing(x)}>
-                          {byTeam.has(x.id) ? "Edit budget" : "Set budget"}
-                        </Button>
+                        <span className="flex justify-end gap-2">
+                          <Button data-testid={`team-edit-${x.id}`} onClick={() => setEditing(x)}>
+                            {byTeam.has(x.id) ? "Edit budget" : "Set budget"}
+                          </Button>
+                          <Button data-testid={`team-cache-${x.id}`} onClick={() => setEditingCache(x)}>
+                            Cache
+                          </Button>
+                        </span>
                       ),
                     },
                   ]
@@ -55,6 +62,11 @@ export function TeamsTab() {
       {editing && (
         <Modal title={`Budget & limits of team “${editing.name}”`} onClose={() => setEditing(null)} testId="team-budget-dialog">
           <BudgetEditor scope="team" id={editing.id} current={byTeam.get(editing.id)} onDone={() => setEditing(null)} />
+        </Modal>
+      )}
+      {editingCache && (
+        <Modal title={`Cache settings of team “${editingCache.name}”`} onClose={() => setEditingCache(null)} testId="team-cache-dialog">
+          <CacheEditor path={`/helix/teams/${encodeURIComponent(editingCache.id)}`} current={editingCache.cache} onDone={() => setEditingCache(null)} />
         </Modal>
       )}
     </Card>
