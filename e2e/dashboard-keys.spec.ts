@@ -44,6 +44,7 @@ async function createKeyInUi(page: Page, name: string, budget?: { max: string; p
   const dialog = page.getByTestId("create-key-dialog");
   await dialog.getByTestId("key-name").fill(name);
   await dialog.getByTestId("key-team").fill("Platform");
+  await expect(dialog.getByTestId("key-org")).toHaveValue("Acme Demo"); // a known team brings its org
   if (budget) {
     await dialog.getByTestId("budget-max").fill(budget.max);
     await dialog.getByTestId("budget-period").selectOption(budget.period);
@@ -187,6 +188,7 @@ test("teams show their budgets; an admin sets a team's budget and limits; API us
   await signInToDashboard(page, url, DEMO_ADMIN, "/dashboard/keys");
   const teams = (await (await page.request.get(`${url}/helix/teams`)).json()).data as Array<{ id: string; name: string; keyCount: number }>;
   const platform = teams.find((t) => t.name === "Platform")!;
+  expect(teams.filter((t) => t.name === "Platform")).toHaveLength(1); // keys created here joined it, no twin
   await page.getByTestId("tab-teams").click();
   const table = page.getByTestId("teams-table");
   for (const t of teams) await expect(table).toContainText(t.name);
@@ -202,7 +204,7 @@ test("teams show their budgets; an admin sets a team's budget and limits; API us
   expect(b).toMatchObject({ max_budget_usd: 250, period: "monthly", rpm: 600 });
   await expect(page.getByTestId(`team-spend-${platform.id}`)).toContainText("$250.00");
   await expect(page.getByTestId(`team-spend-${platform.id}-pct`)).toHaveText(`${Math.round(b.used_pct)}%`);
-  await expect(table.getByRole("row", { name: /Platform/ })).toContainText("600 rpm");
+  await expect(table.locator("tr", { has: page.getByTestId(`team-spend-${platform.id}`) })).toContainText("600 rpm");
 
   const users = (await (await page.request.get(`${url}/helix/users`)).json()).data as Array<{ external_id: string }>;
   await page.getByTestId("tab-users").click();

@@ -8,9 +8,17 @@ import { BudgetFields, createKeyBudgetFields, EMPTY_BUDGET, type BudgetDraft } f
 import { Field, FormError, inputClass, Modal } from "./modal";
 import type { CreatedKeyJson } from "./types";
 
-export function CreateKeyDialog({ teams, onClose }: { teams: string[]; onClose: () => void }) {
+export function CreateKeyDialog({ teams, onClose }: { teams: Array<{ name: string; org: string | null }>; onClose: () => void }) {
   const [name, setName] = useState("");
   const [team, setTeam] = useState("");
+  const [org, setOrg] = useState("");
+  const orgs = [...new Set(teams.map((t) => t.org).filter((o): o is string => o !== null))];
+  const chooseTeam = (value: string) => {
+    setTeam(value);
+    // Teams are named within their org: picking a known team fills its org, so no twin is created.
+    const known = teams.filter((t) => t.name === value.trim());
+    if (known.length === 1 && known[0].org && !org) setOrg(known[0].org);
+  };
   const [user, setUser] = useState("");
   const [models, setModels] = useState("");
   const [cache, setCache] = useState<"inherit" | "on" | "off">("inherit");
@@ -25,6 +33,7 @@ export function CreateKeyDialog({ teams, onClose }: { teams: string[]; onClose: 
     create.mutate({
       name: name.trim(),
       ...(team.trim() ? { team: team.trim() } : {}),
+      ...(org.trim() ? { org: org.trim() } : {}),
       ...(user.trim() ? { user: user.trim() } : {}),
       ...(modelList.length ? { models: modelList } : {}),
       ...(Object.keys(cacheBody).length ? { cache: cacheBody } : {}),
@@ -45,12 +54,20 @@ export function CreateKeyDialog({ teams, onClose }: { teams: string[]; onClose: 
         <Field label="Name" hint="What the key is for, e.g. “support-bot production”.">
           <input data-testid="key-name" className={inputClass} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} autoFocus />
         </Field>
-        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-          <Field label="Team" hint="Created if new; the team's budget applies too.">
-            <input data-testid="key-team" className={inputClass} list="known-teams" value={team} onChange={(e) => setTeam(e.target.value)} />
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+          <Field label="Team" hint="Created if new; its budget applies too.">
+            <input data-testid="key-team" className={inputClass} list="known-teams" value={team} onChange={(e) => chooseTeam(e.target.value)} />
             <datalist id="known-teams">
-              {teams.map((t) => (
+              {[...new Set(teams.map((t) => t.name))].map((t) => (
                 <option key={t} value={t} />
+              ))}
+            </datalist>
+          </Field>
+          <Field label="Organization" hint="The team's org; created if new.">
+            <input data-testid="key-org" className={inputClass} list="known-orgs" value={org} onChange={(e) => setOrg(e.target.value)} />
+            <datalist id="known-orgs">
+              {orgs.map((o) => (
+                <option key={o} value={o} />
               ))}
             </datalist>
           </Field>

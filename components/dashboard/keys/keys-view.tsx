@@ -142,7 +142,7 @@ function KeysTab() {
           )}
         </QueryState>
       </Card>
-      {creating && <CreateKeyDialog teams={(teams.data?.data ?? []).map((t) => t.name)} onClose={() => setCreating(false)} />}
+      {creating && <CreateKeyDialog teams={(teams.data?.data ?? []).map((t) => ({ name: t.name, org: t.org }))} onClose={() => setCreating(false)} />}
     </div>
   );
 }
