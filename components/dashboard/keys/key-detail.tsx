@@ -116,7 +116,7 @@ export function KeyDetail({ apiKey, hasBudget, onClose }: { apiKey: KeyJson; has
                     </span>
                   </span>
                   <span className="text-xs text-slate-500" title={x.last_error ?? undefined}>
-                    {formatDateTime(x.created_at)} · webhook {x.delivery_status}
+                    {formatDateTime(x.created_at)} · {x.delivery_status === "none" ? "no webhook configured" : `webhook ${x.delivery_status}`}
                   </span>
                 </li>
               ))}

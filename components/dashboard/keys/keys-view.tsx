@@ -8,12 +8,11 @@ import { DataTable } from "@/components/ui/data-table";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { useDashboardQuery } from "@/components/dashboard/api";
 import { useCanEdit } from "@/components/dashboard/dashboard-context";
-import { formatDateTime } from "@/lib/dashboard/format";
 import { ApiUsersTab } from "./api-users-tab";
 import { BudgetBar, limitsLabel } from "./budget-bar";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { KeyDetail, StatusBadge } from "./key-detail";
-import { inputClass } from "./modal";
+import { inlineInputClass, ShortDate } from "./modal";
 import { TeamsTab } from "./teams-tab";
 import type { BudgetJson, KeyJson, ListJson, TeamJson } from "./types";
 
@@ -91,14 +90,14 @@ function KeysTab() {
             aria-label="Search keys"
             data-testid="keys-search"
             placeholder="Search name, prefix, team, user"
-            className={`${inputClass} mt-0 max-w-xs`}
+            className={`${inlineInputClass} w-72 max-w-full`}
             value={search}
             onChange={(e) => {
               setSearch(e.target.value);
               setPage(0);
             }}
           />
-          <select aria-label="Status" className={`${inputClass} mt-0 w-auto`} value={status} onChange={(e) => { setStatus(e.target.value as typeof status); setPage(0); }}>
+          <select aria-label="Status" className={inlineInputClass} value={status} onChange={(e) => { setStatus(e.target.value as typeof status); setPage(0); }}>
             <option value="active">Active</option>
             <option value="revoked">Revoked</option>
             <option value="all">All</option>
@@ -118,8 +117,8 @@ function KeysTab() {
                   { header: "Key", cell: (k) => <span className="font-mono text-xs text-slate-600">{k.keyPrefix}…</span> },
                   { header: "Team", cell: (k) => k.team ?? "—" },
                   { header: "User", cell: (k) => k.user ?? "—" },
-                  { header: "Created", cell: (k) => <span className="text-xs">{formatDateTime(k.createdAt)}</span> },
-                  { header: "Last used", cell: (k) => <span className="text-xs">{formatDateTime(k.lastUsedAt)}</span> },
+                  { header: "Created", cell: (k) => <ShortDate iso={k.createdAt} /> },
+                  { header: "Last used", cell: (k) => <ShortDate iso={k.lastUsedAt} /> },
                   { header: "Status", cell: (k) => <StatusBadge status={k.status} /> },
                   { header: "Spend / budget", cell: (k) => <BudgetBar budget={budgetByKey.get(k.id)} testId={`key-spend-${k.id}`} /> },
                   { header: "Limits", cell: (k) => <span className="text-xs">{limitsLabel(budgetByKey.get(k.id))}</span> },

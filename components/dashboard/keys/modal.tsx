@@ -30,7 +30,22 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
   );
 }
 
-export const inputClass = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
+const controlClass = "rounded-md border border-slate-300 px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
+export const inputClass = `mt-1 block w-full ${controlClass}`;
+/** For a control inside a toolbar or a table cell (its own width). */
+export const inlineInputClass = `bg-white ${controlClass}`;
+
+/** "Nov 30, 02:14" (UTC), the full date in the tooltip: keeps tables narrow. */
+export function ShortDate({ iso }: { iso: string | null }) {
+  if (!iso) return <span className="text-slate-400">—</span>;
+  const d = new Date(iso);
+  const text = d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "UTC" });
+  return (
+    <time dateTime={iso} title={`${d.toISOString().replace("T", " ").slice(0, 19)} UTC`} className="text-xs">
+      {text}
+    </time>
+  );
+}
 
 export function FormError({ error }: { error: { message: string } | null | undefined }) {
   if (!error) return null;

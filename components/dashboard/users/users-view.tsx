@@ -9,7 +9,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { ApiError, fetchJson, useDashboardMutation, useDashboardQuery } from "@/components/dashboard/api";
-import { Field, FormError, inputClass, Modal } from "@/components/dashboard/keys/modal";
+import { Field, FormError, inlineInputClass, inputClass, Modal } from "@/components/dashboard/keys/modal";
 import { formatDateTime } from "@/lib/dashboard/format";
 
 interface UserJson {
@@ -61,7 +61,7 @@ export function UsersView() {
                     <select
                       aria-label={`Role of ${x.email}`}
                       data-testid={`user-role-${x.id}`}
-                      className={`${inputClass} mt-0 w-auto py-1`}
+                      className={`${inlineInputClass} py-1`}
                       value={x.role}
                       disabled={x.is_self || changeRole.isPending}
                       title={x.is_self ? "You cannot change your own role" : undefined}
