@@ -51,6 +51,7 @@ test("the cost page shows the API's spend by team, budgets with reset times, ale
   await expect(page.getByTestId("stat-spend-value")).toHaveText(formatUsd(byTeam.totals.spend_usd));
   await page.getByTestId("dimension-team").click();
   await expect(page.getByTestId("dimension-team")).toHaveAttribute("aria-selected", "true");
+  await expect(page).toHaveURL(/dimension=team/); // a shareable view
   const table = page.getByTestId("cost-table");
   await expect(table.getByRole("row").nth(1)).toContainText(topTeam.name);
   await expect(table.getByTestId(`cost-spend-${topTeam.value}`)).toHaveText(formatUsd(topTeam.spend_usd));
@@ -125,6 +126,9 @@ test("a viewer sees both pages; the APIs need a session and name bad parameters"
   const bad = await page.request.get(`${url}/api/dashboard/cost?range=24h&dimension=colour`);
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.param).toBe("dimension");
+  const badTop = await page.request.get(`${url}/api/dashboard/cost?range=24h&top=0`);
+  expect(badTop.status()).toBe(400);
+  expect((await badTop.json()).error.param).toBe("top");
 
   const context = await browser.newContext();
   const viewer = await context.newPage();

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { StatCard } from "@/components/ui/stat-card";
@@ -13,7 +13,7 @@ import { CostTable } from "./cost-table";
 import { COST_DIMENSION_TABS, type CostDimensionId, type CostResponse } from "./types";
 
 export function CostView() {
-  const [dimension, setDimension] = useState<CostDimensionId>("model");
+  const [dimension, setDimension] = useDimensionParam();
   // Totals, savings and unpriced requests do not depend on the dimension: they come from the
   // model breakdown (the same request as the chart's when "Model" is chosen), so switching the
   // dimension reloads only the chart and its table.
@@ -53,6 +53,22 @@ export function CostView() {
       </div>
     </>
   );
+}
+
+const isDimension = (v: string | null): v is CostDimensionId => COST_DIMENSION_TABS.some((t) => t.id === v);
+
+/** The chosen breakdown lives in the URL (?dimension=team) like the range, so a view can be shared. */
+function useDimensionParam(): [CostDimensionId, (d: CostDimensionId) => void] {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const raw = params.get("dimension");
+  const set = (d: CostDimensionId) => {
+    const next = new URLSearchParams(params.toString());
+    next.set("dimension", d);
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  return [isDimension(raw) ? raw : "model", set];
 }
 
 function CostStats({ c }: { c: CostResponse }) {
