@@ -137,6 +137,41 @@ export function decodeCursor(text: string): IncidentCursor | null {
   }
 }
 
+const DAY_MS = 86_400_000;
+const floorDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+
+/**
+ * Where the page's scan can start: the day rollups say which days hold matching incidents and how
+ * many, so a filter that matches rarely (or never) does not walk a year of the created_at index.
+ * null: nothing matches. The newest day counts as none (it may hold rows after `to` or the
+ * cursor), so the window always holds the page's rows; older days lie wholly before the cursor.
+ */
+async function scanFrom(db: PrismaClient, q: { from: Date; to: Date; filter: IncidentFilter; cursor?: IncidentCursor | null; limit: number }): Promise<Date | null> {
+  const until = q.cursor ? q.cursor.createdAt : new Date(q.to.getTime() - 1);
+  const newest = floorDay(until);
+  const params: unknown[] = [floorDay(q.from).toISOString(), newest.toISOString()];
+  const where = ["granularity = 'day'", "bucket >= $1::timestamp(3)", "bucket <= $2::timestamp(3)"];
+  const add = (column: string, value: string) => {
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  };
+  if (q.filter.entityType !== undefined) add("entity_type", q.filter.entityType);
+  if (q.filter.action !== undefined) add("action", q.filter.action);
+  if (q.filter.teamId !== undefined) add("team_id", q.filter.teamId ?? "");
+  const days = await db.$queryRawUnsafe<Array<{ bucket: Date; n: number }>>(
+    `SELECT bucket, sum(incidents)::float8 AS n FROM pii_rollups WHERE ${where.join(" AND ")} GROUP BY bucket ORDER BY bucket DESC`,
+    ...params,
+  );
+  if (days.length === 0) return null;
+  let seen = 0;
+  for (const d of days) {
+    if (d.bucket.getTime() >= newest.getTime()) continue;
+    seen += Number(d.n);
+    if (seen > q.limit) return d.bucket > q.from ? d.bucket : q.from;
+  }
+  return q.from;
+}
+
 /**
  * Incidents in [from, to), newest first (created_at desc, id desc), `limit` per page after
  * `cursor`. Keyset pagination: no row is skipped or repeated while new incidents arrive.
@@ -145,9 +180,12 @@ export async function listIncidents(
   db: PrismaClient,
   q: { from: Date; to: Date; filter?: IncidentFilter; cursor?: IncidentCursor | null; limit: number },
 ): Promise<IncidentPage> {
-  const params: unknown[] = [q.from.toISOString(), q.to.toISOString()];
-  const where = ["p.created_at >= $1::timestamp(3)", "p.created_at < $2::timestamp(3)"];
   const f = q.filter ?? {};
+  const limit = Math.max(1, Math.min(200, Math.floor(q.limit)));
+  const from = await scanFrom(db, { ...q, filter: f, limit });
+  if (from === null) return { incidents: [], next: null };
+  const params: unknown[] = [from.toISOString(), q.to.toISOString()];
+  const where = ["p.created_at >= $1::timestamp(3)", "p.created_at < $2::timestamp(3)"];
   if (f.entityType !== undefined) {
     params.push(f.entityType);
     where.push(`p.entity_type = $${params.length}`);
@@ -165,7 +203,6 @@ export async function listIncidents(
     params.push(q.cursor.createdAt.toISOString(), q.cursor.id);
     where.push(`(p.created_at, p.id) < ($${params.length - 1}::timestamp(3), $${params.length})`);
   }
-  const limit = Math.max(1, Math.min(200, Math.floor(q.limit)));
   params.push(limit + 1);
   const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(
     `SELECT p.id, p.created_at, p.request_id, p.api_key_id, k.name AS key_name, p.team_id, t.name AS team_name, p.entity_type, ` +
