@@ -161,3 +161,20 @@ test("a viewer sees the policies read-only, and the server refuses their save", 
   checkConsole(console);
   await context.close();
 });
+
+test("an admin reverts to helix.yaml from the history; the next request is no longer redacted", async ({ page }) => {
+  const console = watchConsole(page);
+  await signInToDashboard(page, demo.helix.url, DEMO_ADMIN);
+  await openPolicies(page);
+  const timed = await page.request.get(`${demo.helix.url}/helix/policies`);
+  // The handler's own time (server-timing): a few indexed rows, whatever the traffic volume.
+  expect(Number(/app;dur=([\d.]+)/.exec(timed.headers()["server-timing"] ?? "")?.[1])).toBeLessThan(300);
+  await page.getByTestId("revert-0").click();
+  await page.getByTestId("revert-confirm-0").click();
+  await expect(page.getByTestId("policy-version")).toContainText("v2", { timeout: 15_000 });
+  await expect(page.getByTestId("history-2")).toContainText("Back to the config file");
+  await expect(page.getByTestId("history-2")).toContainText("pii_protection.custom_recognizers");
+  await expect(page.getByTestId("recognizer-0")).toHaveCount(0);
+  expect(await upstreamSaw(`${demo.helix.url}/v1`, "Please escalate EMP-204816 today")).toContain("EMP-204816");
+  checkConsole(console);
+});
