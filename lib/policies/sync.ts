@@ -4,6 +4,7 @@
 // touch the database for it: they read the installed config.
 import "server-only";
 import { policyOverlayVersion, setPolicyOverlay } from "@/lib/config/loader";
+import { warmScanner } from "@/lib/pii/scanner";
 import { logger } from "@/lib/observability/logger";
 import { policyVersionStore, type PolicyVersionStore } from "@/lib/store/policy-versions";
 
@@ -31,6 +32,8 @@ async function refresh(store: PolicyVersionStore): Promise<number> {
     logger().error({ component: "policies", version: latest?.version, errors: r.errors }, "dashboard policy does not validate over the config file; not applied");
     return installed;
   }
+  // Build the new PII analyzer now rather than on the next request's path.
+  warmScanner(r.config.helix_settings.pii_protection);
   logger().info({ component: "policies", version: latest?.version ?? 0, by: latest?.createdBy }, "dashboard policy applied");
   return latest?.version ?? 0;
 }
