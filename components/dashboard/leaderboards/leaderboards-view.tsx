@@ -27,9 +27,10 @@ function LeaderboardsBody({ l }: { l: LeaderboardsResponse }) {
   const weekdayRows = [1, 2, 3, 4, 5, 6, 0].map((d) => ({ label: WEEKDAYS[d].slice(0, 3), value: l.patterns.by_weekday[d]?.requests ?? 0, title: WEEKDAYS[d] }));
   return (
     <div className="space-y-6">
-      <div className="grid gap-6 xl:grid-cols-2">
+      {/* Two boards a row only where six columns fit beside each other. */}
+      <div className="grid gap-6 2xl:grid-cols-2">
         {BOARDS.map((b) => (
-          <Card key={b.id} testId={`board-${b.id}`} title={`Top ${b.title.toLowerCase()} by spend`} subtitle={b.subtitle} className={b.id === "model" ? "xl:col-span-2" : ""}>
+          <Card key={b.id} testId={`board-${b.id}`} title={`Top ${b.title.toLowerCase()} by spend`} subtitle={b.subtitle} className={b.id === "model" ? "2xl:col-span-2" : ""}>
             {l.boards[b.id].length === 0 ? (
               <p data-testid="empty-state" className="py-6 text-center text-sm text-slate-500">No {b.title.toLowerCase()} in this range.</p>
             ) : (
@@ -73,11 +74,11 @@ function Board({ id, entries }: { id: BoardId; entries: BoardEntry[] }) {
           {entries.map((e, i) => (
             <tr key={e.value} data-testid={`board-${id}-row-${i}`}>
               <td className="px-2 py-2 text-slate-400 tabular-nums">{i + 1}</td>
-              <td className="max-w-56 px-2 py-2">
-                <div className="truncate font-medium text-slate-800" title={e.name === e.value ? e.value : `${e.name} (${e.value})`} data-testid="board-name">
+              <td className="px-2 py-2">
+                <div className="max-w-[16rem] truncate font-medium text-slate-800" title={e.name === e.value ? e.value : `${e.name} (${e.value})`} data-testid="board-name">
                   {e.name}
                 </div>
-                <div className="text-xs text-slate-400">{formatCount(e.input_tokens + e.output_tokens)} tokens</div>
+                <div className="whitespace-nowrap text-xs text-slate-400">{formatCount(e.input_tokens + e.output_tokens)} tokens</div>
                 <div className="mt-1 h-1 rounded-full bg-slate-100">
                   <div className="h-1 rounded-full bg-indigo-500" style={{ width: `${max > 0 ? Math.max(1, (e.spend_usd / max) * 100) : 0}%` }} />
                 </div>
