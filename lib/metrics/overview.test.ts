@@ -2,6 +2,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type DbHandle } from "@/lib/store/db";
+import { PiiIncidentWriter } from "@/lib/store/pii-incidents";
 import { RequestLogWriter, type RequestLogEntry } from "@/lib/store/request-log";
 import { REPO_MIGRATIONS_DIR, tempDir } from "@/lib/store/test-support";
 import { granularityFor, overview } from "./overview";
@@ -38,12 +39,11 @@ beforeAll(async () => {
   }
   for (let i = 40; i < 50; i++) w.enqueue(entry(i, 30));
   await w.close();
-  await h.prisma.piiIncident.createMany({
-    data: [
-      { id: "p1", createdAt: new Date(NOW.getTime() - 2 * HOUR), requestId: "ov-1", entityType: "EMAIL_ADDRESS", count: 2, action: "redact", policy: "config", recognizer: "email", score: 1, location: "messages" },
-      { id: "p2", createdAt: new Date(NOW.getTime() - 30 * HOUR), requestId: "ov-41", entityType: "PHONE_NUMBER", count: 1, action: "mask", policy: "config", recognizer: "phone", score: 1, location: "messages" },
-    ],
-  });
+  // Through the incident writer, which keeps pii_rollups (what the overview reads).
+  const pii = new PiiIncidentWriter({ db: async () => h.prisma, flushMs: 60_000, batchSize: 500 });
+  pii.enqueue({ createdAt: new Date(NOW.getTime() - 2 * HOUR), requestId: "ov-1", entityType: "EMAIL_ADDRESS", count: 2, action: "redact", policy: "config", recognizer: "email", score: 1, location: "messages" });
+  pii.enqueue({ createdAt: new Date(NOW.getTime() - 30 * HOUR), requestId: "ov-41", entityType: "PHONE_NUMBER", count: 1, action: "mask", policy: "config", recognizer: "phone", score: 1, location: "messages" });
+  await pii.close();
 });
 afterAll(async () => {
   await h?.close();
