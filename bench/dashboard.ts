@@ -24,10 +24,25 @@ const ADMIN = { email: "bench-admin@example.com", password: "bench-admin-passwor
 /** Every page's API calls; `{range}` is replaced. Pages that ignore the range list one path. */
 const ENDPOINTS: Array<{ page: string; path: string }> = [
   { page: "overview", path: "/api/dashboard/overview?range={range}" },
-  { page: "cost", path: "/helix/budgets" },
-  { page: "cost", path: "/helix/alerts?limit=20" },
+  { page: "cost", path: "/api/dashboard/cost?range={range}&dimension=model&top=6" },
+  { page: "cost", path: "/api/dashboard/cost?range={range}&dimension=end_user&top=6" },
+  { page: "cost", path: "/api/dashboard/cost/budgets" },
+  { page: "cache", path: "/api/dashboard/cache?range={range}" },
+  { page: "pii", path: "/api/dashboard/pii?range={range}" },
+  { page: "pii", path: "/api/dashboard/pii/incidents?range={range}&limit=50" },
+  { page: "pii", path: "/api/dashboard/pii/incidents?range={range}&limit=50&entity_type=IBAN_CODE&action=block" },
+  { page: "leaderboards", path: "/api/dashboard/leaderboards?range={range}" },
+  { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50" },
+  { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&status=5xx" },
+  { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&cache=SEMANTIC_HIT&model=gpt-4o" },
+  { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&end_user=nobody-at-all" },
+  { page: "health", path: "/api/dashboard/health" },
+  { page: "policies", path: "/helix/policies" },
   { page: "keys", path: "/helix/keys" },
+  { page: "keys", path: "/helix/budgets?scope=key" },
   { page: "keys", path: "/helix/teams" },
+  { page: "keys", path: "/helix/budgets?scope=team" },
+  { page: "keys", path: "/helix/users" },
   { page: "users", path: "/api/dashboard/users" },
 ];
 
