@@ -2,12 +2,9 @@
 // exact-cache hit, an email in the prompt) show up in the APIs, and the pages show the APIs'
 // figures, charts and the incident (never the value); viewers read both pages, cannot clear the
 // cache (no button, 403); the APIs refuse anonymous callers and name bad parameters.
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { test, expect, type Page } from "@playwright/test";
-import { DASHBOARD_NAV } from "../lib/dashboard/nav";
 import OpenAI from "openai";
-import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole as watchAllConsole, type DemoDashboard } from "./support/dashboard-demo";
+import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
 import { formatCount, formatPct, formatUsd } from "../lib/dashboard/format";
 import type { CacheResponse } from "../components/dashboard/cache/cache-view";
 import type { Incident, IncidentList, PiiResponse } from "../components/dashboard/pii/pii-view";
@@ -36,15 +33,6 @@ async function api<T = CacheResponse>(page: Page, path: string): Promise<T> {
   const r = await page.request.get(`${demo.helix.url}${path}`);
   expect(r.status(), path).toBe(200);
   return (await r.json()) as T;
-}
-
-// Sidebar links prefetch every dashboard page; while another engineer's page is not in this build
-// yet, its prefetch is a 404. Only those are let through; every other console error fails the test.
-const UNBUILT = DASHBOARD_NAV.map((i) => i.href).filter((href) => !existsSync(path.join(import.meta.dirname, "../app/(dashboard)", href, "page.tsx")));
-function watchConsole(page: Page) {
-  const w = watchAllConsole(page);
-  const prefetch404 = (e: string) => /status of 404/.test(e) && UNBUILT.some((href) => e.includes(`${href}?`));
-  return { check: () => expect(w.errors.filter((e) => !prefetch404(e)), "console errors").toEqual([]) };
 }
 
 async function settled(page: Page): Promise<void> {

@@ -4,21 +4,7 @@
 // again; a revoked key gets 401; viewers see no create/revoke controls and are refused (403).
 import { test, expect, type Page } from "@playwright/test";
 import OpenAI from "openai";
-import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole as watchAllConsole, type DemoDashboard } from "./support/dashboard-demo";
-
-/**
- * Console errors, except the sidebar's prefetch 404s for dashboard pages not built yet (other
- * engineers' pages land separately); anything else still fails the test.
- */
-function watchConsole(page: Page) {
-  const c = watchAllConsole(page);
-  return {
-    check: () => {
-      const missingPage = /status of 404 .*\/dashboard\/[a-z-]+\?(range=[^&]+&)?_rsc=/;
-      expect(c.errors.filter((e) => !missingPage.test(e)), "console errors").toEqual([]);
-    },
-  };
-}
+import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(180_000);

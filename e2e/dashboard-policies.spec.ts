@@ -9,15 +9,6 @@ import { startHelix, type HelixServer } from "./support/helix-server";
 import { upstreamEnv, writeConfig } from "./support/fixtures";
 import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
 
-/**
- * The sidebar prefetches every dashboard page; pages other engineers have not landed yet answer
- * those prefetches with 404. Only that is tolerated: any error of this page still fails.
- */
-const OTHER_PAGE_PREFETCH_404 = /status of 404 .*\/dashboard\/(?!policies\b)[a-z-]+\?(?:[^ ]*&)?_rsc=/;
-function checkConsole(c: ReturnType<typeof watchConsole>) {
-  expect(c.errors.filter((e) => !OTHER_PAGE_PREFETCH_404.test(e)), "console errors").toEqual([]);
-}
-
 let demo: DemoDashboard;
 let second: HelixServer;
 let apiKey: string;
@@ -128,7 +119,7 @@ test("an admin adds a custom PII recognizer; the next SDK request has it redacte
   await page.getByTestId("pii-test-input").fill("Employee EMP-123456 wrote from jo@example.com");
   await expect(page.getByTestId("pii-test-output")).toContainText("<EMPLOYEE_ID>");
   await screenshot(page, "policies");
-  checkConsole(console);
+  console.check();
 });
 
 test("a viewer sees the policies read-only, and the server refuses their save", async ({ page, browser }) => {
@@ -158,7 +149,7 @@ test("a viewer sees the policies read-only, and the server refuses their save", 
   expect(draft.status()).toBe(403);
   expect((await (await page.request.get(`${demo.helix.url}/helix/policies`)).json()).version).toBe(1);
   await screenshot(viewer, "policies-viewer");
-  checkConsole(console);
+  console.check();
   await context.close();
 });
 
@@ -176,5 +167,5 @@ test("an admin reverts to helix.yaml from the history; the next request is no lo
   await expect(page.getByTestId("history-2")).toContainText("pii_protection.custom_recognizers");
   await expect(page.getByTestId("recognizer-0")).toHaveCount(0);
   expect(await upstreamSaw(`${demo.helix.url}/v1`, "Please escalate EMP-204816 today")).toContain("EMP-204816");
-  checkConsole(console);
+  console.check();
 });

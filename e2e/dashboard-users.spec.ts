@@ -1,22 +1,8 @@
 // The Users page (dashboard accounts) on the seeded demo: an admin adds a user, changes their role
 // (the user's very next API call reflects it), resets their password, deletes them; nobody can
 // demote or delete themselves (so the last admin stays); viewers get a notice and 403s.
-import { test, expect, type Browser, type Page } from "@playwright/test";
-import { DEMO_ADMIN, screenshot, signInToDashboard, startDemoDashboard, watchConsole as watchAllConsole, type DemoDashboard } from "./support/dashboard-demo";
-
-/**
- * Console errors, except the sidebar's prefetch 404s for dashboard pages not built yet (other
- * engineers' pages land separately); anything else still fails the test.
- */
-function watchConsole(page: Page) {
-  const c = watchAllConsole(page);
-  return {
-    check: () => {
-      const missingPage = /status of 404 .*\/dashboard\/[a-z-]+\?(range=[^&]+&)?_rsc=/;
-      expect(c.errors.filter((e) => !missingPage.test(e)), "console errors").toEqual([]);
-    },
-  };
-}
+import { test, expect, type Browser } from "@playwright/test";
+import { DEMO_ADMIN, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
 
 test.setTimeout(180_000);
 let demo: DemoDashboard;
