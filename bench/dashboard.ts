@@ -113,7 +113,7 @@ async function main() {
           trip.push(dt);
         }
         worst = Math.max(worst, ...server);
-        console.log(`| ${e.page} | \`${path.replace(/\?.*/, "")}\` | ${range} | ${median(server).toFixed(1)} | ${Math.max(...server).toFixed(1)} | ${median(trip).toFixed(1)} |`);
+        console.log(`| ${e.page} | \`${e.path.replace(/range=\{range\}&?/, "").replace(/\?$/, "")}\` | ${range} | ${median(server).toFixed(1)} | ${Math.max(...server).toFixed(1)} | ${median(trip).toFixed(1)} |`);
       }
     }
     console.log(`\nslowest single server time: ${worst.toFixed(1)} ms`);
