@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBucket, formatCount, formatMs, formatPct, formatUsd, trend } from "./format";
+import { formatBucket, formatDateTime, formatCount, formatMs, formatPct, formatUsd, trend } from "./format";
 
 describe("dashboard formatting", () => {
   it("formats USD by size: cents, four decimals below $1, two significant digits below a cent", () => {
@@ -14,5 +14,8 @@ describe("dashboard formatting", () => {
   it("labels buckets in UTC", () => {
     expect(formatBucket("2026-03-04T05:06:00.000Z", "minute")).toBe("05:06");
     expect(formatBucket("2026-03-04T00:00:00.000Z", "day")).toBe("Mar 4");
+    // Midnight is 00:00 (hour12: false gives "24:00" in some ICU versions).
+    expect(formatBucket("2026-03-04T00:00:00.000Z", "hour")).toBe("00:00");
+    expect(formatDateTime("2026-03-04T00:05:00.000Z")).toBe("Mar 4, 2026, 00:05 UTC");
   });
 });

@@ -1,10 +1,6 @@
 // Budget wording for the cost page (pure): when a period resets, how full a budget is, which
 // alert thresholds its spend has crossed.
-
-/** UTC date and time; hourCycle h23, as `hour12: false` prints midnight as "24:00". */
-export function formatUtc(iso: string): string {
-  return new Date(iso).toLocaleString("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" }) + " UTC";
-}
+import { formatDateTime } from "@/lib/dashboard/format";
 
 /** "in 5 h" / "in 12 min" / "in 3 days" until `iso` from `nowMs` ("now" once past). */
 export function formatTimeUntil(iso: string, nowMs: number): string {
@@ -21,7 +17,7 @@ export function formatTimeUntil(iso: string, nowMs: number): string {
 /** "resets in 5 h, at Nov 30, 2026, 00:00 UTC", or null without a reset time. */
 export function formatReset(iso: string | null, nowMs: number): string | null {
   if (!iso) return null;
-  return `resets ${formatTimeUntil(iso, nowMs)}, at ${formatUtc(iso)}`;
+  return `resets ${formatTimeUntil(iso, nowMs)}, at ${formatDateTime(iso)}`;
 }
 
 export type UsageTone = "ok" | "warn" | "over";

@@ -4,7 +4,8 @@ import { Badge } from "@/components/ui/badge";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { useDashboardQuery } from "@/components/dashboard/api";
 import { formatUsd } from "@/lib/dashboard/format";
-import { crossedThresholds, formatReset, formatUtc, usageTone, type UsageTone } from "./budget-format";
+import { crossedThresholds, formatReset, usageTone, type UsageTone } from "./budget-format";
+import { formatDateTime } from "@/lib/dashboard/format";
 import type { BudgetAlertItem, BudgetItem, BudgetsResponse } from "./types";
 import { useNow } from "./use-now";
 
@@ -128,7 +129,7 @@ function AlertList({ alerts }: { alerts: BudgetAlertItem[] }) {
               <Badge tone={DELIVERY_TONE[a.delivery_status] ?? "neutral"}>{a.delivery_status === "none" ? "no webhook" : a.delivery_status}</Badge>
             </span>
           </div>
-          <div className="mt-0.5 text-xs text-slate-400">{formatUtc(a.created_at)}</div>
+          <div className="mt-0.5 text-xs text-slate-400">{formatDateTime(a.created_at)}</div>
         </li>
       ))}
     </ul>
