@@ -5,7 +5,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { test, expect, type Page } from "@playwright/test";
+import OpenAI from "openai";
 import { DASHBOARD_NAV } from "../lib/dashboard/nav";
+import { startHelix } from "./support/helix-server";
+import { startFakeUpstream, upstreamEnv, writeConfig } from "./support/fixtures";
 import { DEMO_ADMIN, DEMO_VIEWER, ensureDemoViewer, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
 
 let demo: DemoDashboard;
@@ -102,4 +105,32 @@ test("every internal and admin API refuses anonymous callers (401) and viewers' 
     expect(r.status(), `${method} ${url} as a viewer`).toBe(403);
   }
   await context.close();
+});
+
+test("embedded mode (PGlite, no Redis, as `npm start` runs): every page renders with the traffic just sent", async ({ page }) => {
+  const fake = await startFakeUpstream();
+  const admin = { email: "embedded-admin@example.com", password: "embedded-password-1" };
+  const helix = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: writeConfig(fake), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, HELIX_EMBEDDINGS_OFFLINE: "true" });
+  try {
+    const client = new OpenAI({ baseURL: helix.baseURL, apiKey: "sk-embedded-local", maxRetries: 0 });
+    const messages = [{ role: "user" as const, content: `Mail jo@example.com about ${Date.now()} [[words:12]]` }];
+    await client.chat.completions.create({ model: "gpt-4o-mini", messages });
+    await client.chat.completions.create({ model: "gpt-4o-mini", messages }); // exact hit
+    await client.embeddings.create({ model: "text-embedding-3-small", input: "hello" });
+    const console = watchConsole(page);
+    await signInToDashboard(page, helix.url, admin);
+    await expect
+      .poll(async () => (await (await page.request.get(`${helix.url}/api/dashboard/overview?range=1h`)).json()).current.requests, { timeout: 15_000 })
+      .toBe(3);
+    for (const item of DASHBOARD_NAV) {
+      await page.goto(`${helix.url}${item.href}${item.noRange ? "" : "?range=1h"}`);
+      await settled(page);
+    }
+    await page.goto(`${helix.url}/dashboard?range=1h`);
+    await expect(page.getByTestId("stat-requests-value")).toHaveText("3");
+    console.check();
+  } finally {
+    await helix.stop();
+    await fake.close();
+  }
 });
