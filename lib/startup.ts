@@ -16,6 +16,7 @@ import { logger } from "@/lib/observability/logger";
 import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-flight";
 import { bootstrapDashboardAdmin } from "@/lib/auth/bootstrap-admin";
 import { startPolicySync } from "@/lib/policies/sync";
+import { reloadNow } from "@/lib/admin/config";
 
 // Kubernetes' default terminationGracePeriodSeconds is 30: finish well inside it.
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -75,6 +76,8 @@ async function start(): Promise<void> {
       "MASTER_KEY is not set: every API key is accepted and attributed by its hash, and the admin API is open to any key. Set MASTER_KEY before exposing this gateway.",
     );
   }
+  // `kill -HUP`: re-read HELIX_CONFIG like POST /helix/reload-config (a bad file is logged and refused).
+  process.on("SIGHUP", () => void reloadNow("SIGHUP"));
   // Graceful shutdown (SIGTERM from Docker/Kubernetes): let in-flight requests and streams finish,
   // then write buffered request logs, then exit. Next's own handler is off (NEXT_MANUAL_SIG_HANDLE,
   // set by scripts/start.ts): it would exit before the logs are written.

@@ -12,5 +12,6 @@ const child = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT), "
   // Helix drains requests and flushes logs on SIGTERM itself (lib/startup.ts).
   env: { NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true", ...process.env },
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+// SIGHUP reloads HELIX_CONFIG (lib/startup.ts).
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -63,6 +63,18 @@ describe("maskedConfig", () => {
     expect((masked as unknown as { extra: unknown }).extra).toEqual({ redis_password: "****", api_key: "****rstu", max_tokens: 5 });
   });
 
+  it("masks credentials inside other URLs (user:password, query strings) and keeps plain URLs", () => {
+    const u = parseConfig(
+      `model_list:\n  - {model_name: a, provider: openai-compatible, api_base: "https://bob:pa55word@llm.example.com/v1?api-key=qwertyuiopasdf"}\n  - {model_name: b, provider: openai-compatible, api_base: "https://llm.example.com/v1"}\n`,
+      "u.yaml",
+    );
+    if (!u.ok) throw new Error("fixture must parse");
+    const masked = maskedConfig(u.config);
+    expect(masked.model_list[0].api_base).toBe("https://****@llm.example.com/v1?****");
+    expect(masked.model_list[1].api_base).toBe("https://llm.example.com/v1");
+    expect(JSON.stringify(masked)).not.toMatch(/pa55word|qwertyuiop|bob/);
+  });
+
   it("maskSecret keeps a scheme and only the last 4 characters of long values", () => {
     expect(maskSecret("Bearer abc")).toBe("Bearer ****");
     expect(maskSecret("sk-proj-0123456789ABCDEF")).toBe("****CDEF");

@@ -25,8 +25,27 @@ function maskUrl(value: string): string {
   }
 }
 
+/** Credentials inside any other URL (api_base): user:password and query strings (?api-key=…). */
+function maskUrlCredentials(value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  try {
+    const u = new URL(value);
+    if (!u.username && !u.password && !u.search) return value;
+    if (u.username || u.password) {
+      u.username = "****";
+      u.password = "";
+    }
+    const query = u.search ? "?****" : "";
+    u.search = "";
+    return `${u.toString()}${query}`;
+  } catch {
+    return value;
+  }
+}
+
 function maskValue(value: unknown, inHeaders: boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => maskValue(v, false));
+  if (typeof value === "string") return maskUrlCredentials(value);
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {

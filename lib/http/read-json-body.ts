@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "@/lib/errors";
 
 /** Reads the body up to `limit` bytes; stops reading (413) as soon as it is exceeded. */
-async function readLimited(request: Request, limit: number): Promise<string> {
+export async function readLimited(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
   if (!request.body) return "";
