@@ -61,6 +61,7 @@ const nextConfig: NextConfig = {
         { source: "/v1/:path*", destination: "/api/v1/:path*" },
         { source: "/health", destination: "/api/health" },
         { source: "/health/:path*", destination: "/api/health/:path*" },
+        { source: "/metrics", destination: "/api/metrics" },
         { source: "/helix/:path*", destination: "/api/helix/:path*" },
       ],
       afterFiles: [],

@@ -108,10 +108,13 @@ export class UnsupportedMediaTypeError extends HelixError {
 
 /** 429 from the gateway itself (rate limits, budgets) or passed through from an upstream. */
 export class RateLimitError extends HelixError {
-  constructor(message: string, opts: HelixErrorOptions & { retryAfterSeconds?: number } = {}) {
+  /** The limited scope (key, user, team…), for metrics. */
+  readonly scope: string | undefined;
+  constructor(message: string, opts: HelixErrorOptions & { retryAfterSeconds?: number; scope?: string } = {}) {
     const headers = { ...(opts.headers ?? {}) };
     if (opts.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.ceil(opts.retryAfterSeconds));
     super(429, "rate_limit_error", message, { code: "rate_limit_exceeded", ...opts, headers });
+    this.scope = opts.scope;
   }
 }
 
@@ -121,13 +124,16 @@ export class RateLimitError extends HelixError {
  * at the reset (clients that honour it wait for the new period rather than hammering).
  */
 export class BudgetExceededError extends HelixError {
-  constructor(message: string, opts: HelixErrorOptions & { resetAt: Date; now?: number }) {
+  /** The spent budget's scope (key, user, team…), for metrics. */
+  readonly scope: string | undefined;
+  constructor(message: string, opts: HelixErrorOptions & { resetAt: Date; now?: number; scope?: string }) {
     const seconds = Math.max(1, Math.ceil((opts.resetAt.getTime() - (opts.now ?? Date.now())) / 1000));
     super(429, "budget_exceeded", message, {
       code: "budget_exceeded",
       ...opts,
       headers: { "retry-after": String(seconds), "x-helix-budget-reset": opts.resetAt.toISOString(), ...(opts.headers ?? {}) },
     });
+    this.scope = opts.scope;
   }
 }
 

@@ -6,7 +6,7 @@ import { parseRange } from "./dashboard-range";
 import { getDb } from "@/lib/store/db";
 import { usdFromMicros as usd } from "@/lib/cost/usd";
 
-function present(f: OverviewFigures) {
+export function present(f: OverviewFigures) {
   return {
     requests: f.requests,
     errors: f.errors,

@@ -280,7 +280,7 @@ function exceeded(u: BudgetUsage, d: BudgetDefinition, now: number): BudgetExcee
   return new BudgetExceededError(
     `Budget exceeded for ${scopeLabel(u.scope, u.scopeId)}: spent ${formatUsd(u.spentMicros)}${inFlight} of ${formatUsd(u.limitMicros)} ` +
       `(${periodLabel(d)}, resets ${u.resetAt.toISOString()})`,
-    { resetAt: u.resetAt, now, headers: { "x-helix-budget-scope": `${u.scope}:${encodeURIComponent(u.scopeId)}` } },
+    { resetAt: u.resetAt, now, scope: u.scope, headers: { "x-helix-budget-scope": `${u.scope}:${encodeURIComponent(u.scopeId)}` } },
   );
 }
 

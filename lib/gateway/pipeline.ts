@@ -19,6 +19,7 @@ import { rateLimit } from "./stages/rate-limit";
 import { budgetReserve } from "./stages/budget-reserve";
 import { modelSwap } from "./stages/model-swap";
 import { settleSpend } from "./settle";
+import { recordRequestEnd } from "@/lib/metrics/prometheus-request";
 
 type Stage = (ctx: GatewayContext) => Promise<GatewayResult | void>;
 
@@ -55,7 +56,8 @@ export async function runPipeline(ctx: GatewayContext): Promise<GatewayResult> {
 export function finishRequest(ctx: GatewayContext, outcome: Finish): void {
   if (ctx.finished) return;
   ctx.finished = true;
-  void account(ctx, outcome);
+  // The duration as the client saw it: the accounting below happens after the answer.
+  void account(ctx, outcome, performance.now() - ctx.t0);
 }
 
 type Finish = Outcome & { completion?: ChatCompletion; producedText?: string };
@@ -65,7 +67,7 @@ type Finish = Outcome & { completion?: ChatCompletion; producedText?: string };
  * against budgets and limits, then the log row is queued. The in-flight count drops only with the
  * log row, so a graceful shutdown waits for the spend to be recorded.
  */
-async function account(ctx: GatewayContext, outcome: Finish): Promise<void> {
+async function account(ctx: GatewayContext, outcome: Finish, totalMs: number): Promise<void> {
   try {
     afterwards(ctx, outcome);
   } catch (err) {
@@ -84,6 +86,7 @@ async function account(ctx: GatewayContext, outcome: Finish): Promise<void> {
   } finally {
     // The log row (and the in-flight count) must never be lost to a failure above.
     recordRequest(ctx, outcome);
+    recordRequestEnd(ctx, outcome, totalMs);
   }
 }
 

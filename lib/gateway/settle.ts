@@ -2,6 +2,7 @@ import "server-only";
 import { recordBudgetAlerts } from "@/lib/cost/alerts";
 import { settleBudgets } from "@/lib/cost/budgets";
 import { settleTokens } from "@/lib/ratelimit/rate-limits";
+import { recordBudgetUtilization } from "@/lib/metrics/prometheus";
 import type { GatewayContext } from "./context";
 
 /**
@@ -14,6 +15,7 @@ export async function settleSpend(ctx: GatewayContext): Promise<void> {
   if (ctx.budget && ctx.budget.entries.length > 0) {
     const settlements = await settleBudgets(ctx.budget, cost?.cost.micros ?? 0);
     recordBudgetAlerts(settlements, ctx.config.helix_settings.cost_optimization);
+    recordBudgetUtilization(settlements);
   }
   if (ctx.rateLimit && ctx.rateLimit.entries.length > 0) {
     // A cache hit used no provider tokens; nor did a request refused before the call.

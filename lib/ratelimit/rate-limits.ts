@@ -183,6 +183,7 @@ function denial(p: Planned, retryAfterMs: number): RateLimitError {
   const retry = p.limit === 0 ? `Requests are blocked for this ${SCOPE_LABEL[p.scope]}.` : `Retry after ${seconds} s.`;
   return new RateLimitError(`Rate limit exceeded for ${who}: ${p.limit} ${what} per minute. ${retry}`, {
     retryAfterSeconds: seconds,
+    scope: p.scope,
     code: "rate_limit_exceeded",
     headers: { [`x-ratelimit-limit-${what}`]: String(p.limit), [`x-ratelimit-remaining-${what}`]: "0" },
   });

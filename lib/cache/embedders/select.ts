@@ -10,6 +10,7 @@ import { OpenAICompatibleEmbedder } from "./openai-compatible";
 import type { Embedder, EmbedderStatus } from "./types";
 import { createUseLiteEmbedder, USE_LITE_ID } from "./use-lite";
 import { EmbedWorkerPool } from "./worker-pool";
+import { timedEmbedder } from "./timed";
 
 export const DEFAULT_EMBEDDING_MODEL = MINILM_ID;
 const OPENAI_COMPATIBLE_PREFIX = "openai-compatible:";
@@ -104,7 +105,8 @@ export function getEmbedder(section: unknown, opts: SelectOptions = {}): Promise
   const current = slot;
   current.status = { ...current.status, reason: "loading" };
   current.loading = load(settings, current, opts).then(
-    (e) => {
+    (loaded) => {
+      const e = timedEmbedder(loaded);
       current.embedder = e;
       current.loading = undefined;
       current.failure = undefined;

@@ -4,6 +4,8 @@ import { logger } from "@/lib/observability/logger";
 import { getProvider } from "@/lib/providers/registry";
 import type { CallOptions, ChunkStream, ProviderTarget } from "@/lib/providers/types";
 import type { ChatCompletionChunk } from "../openai-contract";
+import { recordUpstreamError, recordUpstreamRetry } from "@/lib/metrics/prometheus";
+import { upstreamErrorKind } from "@/lib/metrics/prometheus-request";
 import { elapsedMs, type GatewayContext, type GatewayResult } from "../context";
 
 interface RetryPolicy {
@@ -128,6 +130,8 @@ export async function callProvider(ctx: GatewayContext): Promise<GatewayResult> 
   for (const target of chain) {
     lastTarget = target;
     for (let retry = 0; retry <= policy.retries; retry++) {
+      // Retries and fallbacks alike: every attempt after the request's first.
+      if (ctx.attempts.length > 0) recordUpstreamRetry(target.provider, target.upstreamModel);
       const started = performance.now();
       try {
         const result = await attemptOnce(ctx, target, opts);
@@ -148,6 +152,7 @@ export async function callProvider(ctx: GatewayContext): Promise<GatewayResult> 
           latencyMs: Math.round(performance.now() - started),
         });
         lastError = err;
+        recordUpstreamError(target.provider, target.upstreamModel, upstreamErrorKind(err));
         if (!shouldFallBack(err)) throw forClient(ctx, err, target);
         const after = retryAfterOf(err);
         const canRetry = isRetryable(err) && retry < policy.retries && (after === undefined || after <= policy.maxRetryAfterMs);

@@ -4,6 +4,7 @@ import { getAnswerStore } from "@/lib/cache/answer-store-select";
 import { lookupOrMiss } from "@/lib/cache/degraded";
 import { cacheEnabledFor } from "@/lib/cache/cache-policy";
 import { exactKey, tenantOf } from "@/lib/cache/request-key";
+import { recordCacheLookup } from "@/lib/metrics/prometheus";
 import type { GatewayContext, GatewayResult } from "../context";
 
 /** Stage: an identical earlier request (same tenant, model, messages and settings) answers this one. */
@@ -28,6 +29,7 @@ export async function exactCache(ctx: GatewayContext): Promise<GatewayResult | v
   }
   ctx.cacheStatus = "MISS";
   const answer = await lookupOrMiss("exact cache lookup", getAnswerStore().get(ctx.cache.exactKey!));
+  recordCacheLookup("exact", Boolean(answer));
   if (!answer) return;
   ctx.cacheStatus = "HIT";
   return { kind: "cached", answer };

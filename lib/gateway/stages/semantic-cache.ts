@@ -6,6 +6,7 @@ import { semanticKey } from "@/lib/cache/request-key";
 import { findSemanticAnswer } from "@/lib/cache/semantic-lookup";
 import { embedderStatus, getEmbedder } from "@/lib/cache/embedders/select";
 import { getVectorStore } from "@/lib/cache/vector-stores/select";
+import { recordCacheLookup } from "@/lib/metrics/prometheus";
 import type { GatewayContext, GatewayResult } from "../context";
 
 // Embedding is the slow part of a lookup (~15 ms per prompt on the wasm encoder, one at a time);
@@ -62,6 +63,7 @@ export async function semanticCache(ctx: GatewayContext): Promise<GatewayResult 
     "semantic cache lookup",
     getVectorStore().then((store) => findSemanticAnswer(store, getAnswerStore(), semantic, threshold, cfg.guard, cache.tenant)),
   );
+  recordCacheLookup("semantic", Boolean(hit));
   if (!hit) return;
   ctx.cacheStatus = "SEMANTIC_HIT";
   cache.similarity = hit.similarity;
