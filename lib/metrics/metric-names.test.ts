@@ -27,3 +27,53 @@ describe("metric names", () => {
     expect(ALL_HELIX_METRIC_NAMES).toContain("helix_process_resident_memory_bytes");
   });
 });
+
+describe("the exporter (lib/metrics/prometheus.ts) keeps the contract", () => {
+  it("/metrics declares every name dashboards and alert rules may use, with the contract's type", async () => {
+    const { metricsExposition, resetMetricsForTests } = await import("./prometheus");
+    resetMetricsForTests();
+    const { body } = await metricsExposition();
+    const types = new Map([...body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+    for (const name of ALL_HELIX_METRIC_NAMES) expect(types.has(name), name).toBe(true);
+    for (const name of Object.values(HELIX_METRICS)) {
+      const expected = name.endsWith("_total") ? "counter" : name.endsWith("_seconds") ? "histogram" : "gauge";
+      expect(types.get(name), name).toBe(expected);
+    }
+  });
+});
+
+describe("the exporter's label names", () => {
+  it("match HELIX_METRIC_LABELS once every family has a sample", async () => {
+    const p = await import("./prometheus");
+    p.resetMetricsForTests();
+    p.recordRequestMetrics({
+      endpoint: "chat",
+      model: "m",
+      provider: "openai",
+      status: 200,
+      cache: "MISS",
+      stream: true,
+      totalSeconds: 1,
+      upstream: { provider: "openai", model: "m", seconds: 0.9, ttftSeconds: 0.2 },
+      tokens: { input: 3, output: 4 },
+      costUsd: 0.01,
+      cacheSavingsUsd: 0.001,
+    });
+    p.recordCacheLookup("exact", false);
+    p.recordPiiDetections([{ entityType: "EMAIL", action: "redact", count: 2 }]);
+    p.recordBudgetUtilization([{ scope: "team", scopeId: "t1", spentMicros: 5, limitMicros: 10 }]);
+    p.recordRejection("budget", "team");
+    p.recordRejection("rate_limit", "key");
+    p.recordUpstreamError("openai", "m", "5xx");
+    p.recordUpstreamRetry("openai", "m");
+    p.recordEmbedding("use-lite", 0.01);
+    const { body } = await p.metricsExposition();
+    for (const [name, labels] of Object.entries(HELIX_METRIC_LABELS)) {
+      const series = name.endsWith("_seconds") ? `${name}_count` : name;
+      const line = body.split("\n").find((l) => l.startsWith(`${series}{`) || l.startsWith(`${series} `));
+      expect(line, name).toBeDefined();
+      const found = [...line!.matchAll(/([a-z_]+)="/g)].map((m) => m[1]).filter((l) => l !== "le");
+      expect(found.sort(), name).toEqual([...labels].sort());
+    }
+  });
+});
