@@ -61,6 +61,11 @@ const EnvSchema = z.object({
   /** A hub request without response headers by then counts as unreachable (ms). */
   HELIX_MODEL_HUB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 
+  /** Langfuse tracing (one trace per request) when both keys are set; LANGFUSE_HOST defaults to Langfuse Cloud. */
+  LANGFUSE_PUBLIC_KEY: optionalString,
+  LANGFUSE_SECRET_KEY: optionalString,
+  LANGFUSE_HOST: optionalUrl,
+
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalString,
@@ -106,7 +111,7 @@ export function resetEnvForTests(): void {
  * environment variable names are read, so a config cannot probe arbitrary process state.
  */
 // The gateway's own secrets: a config must not be able to send them to an upstream.
-const NOT_NAMEABLE = new Set(["MASTER_KEY", "DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "NEXTAUTH_SECRET", "OIDC_CLIENT_SECRET"]);
+const NOT_NAMEABLE = new Set(["MASTER_KEY", "DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "NEXTAUTH_SECRET", "OIDC_CLIENT_SECRET", "LANGFUSE_SECRET_KEY"]);
 
 export function readNamedSecret(name: string): string | undefined {
   if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || NOT_NAMEABLE.has(name)) return undefined;

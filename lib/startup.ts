@@ -17,6 +17,7 @@ import { beginShutdown, drained, inFlightRequests } from "@/lib/gateway/in-fligh
 import { bootstrapDashboardAdmin } from "@/lib/auth/bootstrap-admin";
 import { startPolicySync } from "@/lib/policies/sync";
 import { reloadNow } from "@/lib/admin/config";
+import { flushLangfuse } from "@/lib/observability/langfuse";
 
 // Kubernetes' default terminationGracePeriodSeconds is 30: finish well inside it.
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -92,7 +93,7 @@ async function start(): Promise<void> {
       void drained(SHUTDOWN_GRACE_MS)
         .then((clean) => {
           if (!clean) log.warn({ inFlight: inFlightRequests() }, "shutdown grace period over with requests still in flight");
-          return Promise.all([flushRequestLogs(), flushPiiIncidents(), flushAlerts(5_000)]);
+          return Promise.all([flushRequestLogs(), flushPiiIncidents(), flushAlerts(5_000), flushLangfuse()]);
         })
         .then(([requests, incidents]) => log.info({ requests, incidents }, "request logs flushed"))
         .catch((err: unknown) => log.error({ err }, "final log flush failed"))

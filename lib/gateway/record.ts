@@ -1,6 +1,7 @@
 import "server-only";
 import type { HelixError } from "@/lib/errors";
-import { enqueueRequestLog } from "@/lib/store/request-log";
+import { enqueueRequestLog, type RequestLogEntry } from "@/lib/store/request-log";
+import { observeRequestEnd } from "@/lib/observability/request-end";
 import { elapsedMs, type GatewayContext } from "./context";
 import { requestFinished } from "./in-flight";
 
@@ -24,7 +25,7 @@ export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
     ctx.config.helix_settings.general.store_prompts && (ctx.pii !== undefined || !ctx.config.helix_settings.pii_protection.enabled);
   const stream = ctx.chatRequest?.stream === true;
   const cost = ctx.cost;
-  enqueueRequestLog({
+  const entry: RequestLogEntry = {
     id: ctx.requestId,
     createdAt: ctx.receivedAt,
     endpoint: ctx.endpoint,
@@ -64,5 +65,7 @@ export function recordRequest(ctx: GatewayContext, outcome: Outcome): void {
     swapReason: ctx.swap?.reason ?? null,
     prompt: storePrompts ? ((ctx.chatRequest?.messages ?? ctx.embeddingsRequest?.input ?? null) as never) : null,
     response: storePrompts ? ((ctx.responseBody ?? null) as never) : null,
-  });
+  };
+  enqueueRequestLog(entry);
+  observeRequestEnd(entry);
 }
