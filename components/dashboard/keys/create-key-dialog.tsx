@@ -11,14 +11,12 @@ import type { CreatedKeyJson } from "./types";
 export function CreateKeyDialog({ teams, onClose }: { teams: Array<{ name: string; org: string | null }>; onClose: () => void }) {
   const [name, setName] = useState("");
   const [team, setTeam] = useState("");
-  const [org, setOrg] = useState("");
+  // Teams are named within their org: a known team brings its org (so no twin is created), until
+  // the admin types an org. Derived, not copied once: the teams list may arrive after the typing.
+  const [typedOrg, setOrg] = useState<string | null>(null);
+  const known = teams.filter((t) => t.name === team.trim());
+  const org = typedOrg ?? (known.length === 1 ? (known[0].org ?? "") : "");
   const orgs = [...new Set(teams.map((t) => t.org).filter((o): o is string => o !== null))];
-  const chooseTeam = (value: string) => {
-    setTeam(value);
-    // Teams are named within their org: picking a known team fills its org, so no twin is created.
-    const known = teams.filter((t) => t.name === value.trim());
-    if (known.length === 1 && known[0].org && !org) setOrg(known[0].org);
-  };
   const [user, setUser] = useState("");
   const [models, setModels] = useState("");
   const [cache, setCache] = useState<"inherit" | "on" | "off">("inherit");
@@ -56,7 +54,7 @@ export function CreateKeyDialog({ teams, onClose }: { teams: Array<{ name: strin
         </Field>
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
           <Field label="Team" hint="Created if new; its budget applies too.">
-            <input data-testid="key-team" className={inputClass} list="known-teams" value={team} onChange={(e) => chooseTeam(e.target.value)} />
+            <input data-testid="key-team" className={inputClass} list="known-teams" value={team} onChange={(e) => setTeam(e.target.value)} />
             <datalist id="known-teams">
               {[...new Set(teams.map((t) => t.name))].map((t) => (
                 <option key={t} value={t} />
