@@ -17,6 +17,7 @@ import { modelLabel, recordRequestEnd, upstreamErrorKind } from "./prometheus-re
 import { BadGatewayError, BudgetExceededError, GatewayTimeoutError, InternalError, RateLimitError, UpstreamError } from "@/lib/errors";
 import { requestFinished, requestStarted } from "@/lib/gateway/in-flight";
 import type { GatewayContext } from "@/lib/gateway/context";
+import { HELIX_METRIC_LABELS, HELIX_PROCESS_METRICS } from "./metric-names";
 
 /** Samples of the text exposition: `name{labels} value` → value, keyed by the line's left side. */
 async function samples(): Promise<Map<string, number>> {
@@ -32,6 +33,35 @@ async function samples(): Promise<Map<string, number>> {
 
 beforeEach(() => resetMetricsForTests());
 afterEach(() => resetMetricsForTests());
+
+describe("the contract (lib/metrics/metric-names.ts)", () => {
+  it("exposes every Helix family with exactly the contract's labels, and the process metrics dashboards use", async () => {
+    // One sample per family, so that each one appears in the exposition with its labels.
+    recordRequestMetrics({
+      endpoint: "chat", model: "m", provider: "p", status: 200, cache: "MISS", stream: true, totalSeconds: 1,
+      upstream: { provider: "p", model: "m", seconds: 0.5, ttftSeconds: 0.1 }, tokens: { input: 1 }, costUsd: 1, cacheSavingsUsd: 1,
+    });
+    recordCacheLookup("exact", true);
+    recordPiiDetections([{ entityType: "EMAIL_ADDRESS", action: "redact", count: 1 }]);
+    recordBudgetUtilization([{ scope: "team", scopeId: "t", spentMicros: 1, limitMicros: 2 }]);
+    recordRejection("budget", "team");
+    recordRejection("rate_limit", "key");
+    recordUpstreamError("p", "m", "timeout");
+    recordUpstreamRetry("p", "m");
+    recordEmbedding("e", 0.01);
+    const { body } = await metricsExposition();
+    const lines = body.split("\n");
+    for (const [family, labels] of Object.entries(HELIX_METRIC_LABELS)) {
+      expect(lines.some((l) => l.startsWith(`# TYPE ${family} `)), family).toBe(true);
+      const sample = lines.find((l) => l.startsWith(`${family}{`) || l.startsWith(`${family}_count{`) || l.startsWith(`${family} `));
+      expect(sample, family).toBeDefined();
+      const names = [...(/\{(.*)\}/.exec(sample!)?.[1] ?? "").matchAll(/([a-z_]+)="/g)].map((m) => m[1]);
+      expect(names, family).toEqual(labels);
+    }
+    // Declared even before their first sample (the GC histogram fills on the first collection).
+    for (const name of HELIX_PROCESS_METRICS) expect(lines.some((l) => l.startsWith(`# TYPE ${name} `)), name).toBe(true);
+  });
+});
 
 describe("recordRequestMetrics", () => {
   it("counts the request and observes durations, tokens, cost and savings with the contract's labels", async () => {

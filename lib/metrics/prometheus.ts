@@ -4,9 +4,9 @@
 import "server-only";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { inFlightRequests } from "@/lib/gateway/in-flight";
+import { DURATION_BUCKETS, HELIX_METRICS as N, METRIC_PREFIX } from "./metric-names";
 
-/** Seconds; from 5 ms (a cache hit) to a minute (a long stream). */
-export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+export { DURATION_BUCKETS };
 
 export type MetricsEndpoint = "chat" | "embeddings";
 export type CacheLabel = "HIT" | "SEMANTIC_HIT" | "MISS" | "BYPASS" | "NONE";
@@ -15,42 +15,42 @@ export type UpstreamErrorKind = "429" | "5xx" | "4xx" | "timeout" | "connection"
 
 function create() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "helix_" });
+  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   const registers = [registry];
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-    new Histogram<L>({ name, help, labelNames, buckets: DURATION_BUCKETS, registers });
+    new Histogram<L>({ name, help, labelNames, buckets: [...DURATION_BUCKETS], registers });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
   return {
     registry,
-    requests: counter("helix_requests_total", "Requests answered, by endpoint, model, provider, HTTP status and cache status.", ["endpoint", "model", "provider", "status", "cache"]),
-    requestDuration: histogram("helix_request_duration_seconds", "Whole request as the client saw it (streams: until the last byte).", ["endpoint", "model", "stream"]),
-    upstreamDuration: histogram("helix_upstream_duration_seconds", "Time spent waiting on the provider for the served attempt (streams: until the last chunk).", ["provider", "model"]),
-    overhead: histogram("helix_gateway_overhead_seconds", "Request duration minus upstream duration, for requests that reached a provider.", ["endpoint"]),
-    ttft: histogram("helix_time_to_first_token_seconds", "Time from arrival to the first streamed chunk from the provider.", ["provider", "model"]),
-    tokens: counter("helix_tokens_total", "Tokens as priced (the provider's usage, or Helix's count when it reported none).", ["model", "provider", "type"]),
-    cost: counter("helix_cost_usd_total", "Cost of requests in USD (unpriced requests add nothing).", ["model", "provider"]),
-    savings: counter("helix_savings_usd_total", "USD saved by cache hits and by model swaps that were cheaper.", ["kind"]),
-    cacheLookups: counter("helix_cache_lookups_total", "Cache lookups by type and result.", ["type", "result"]),
-    pii: counter("helix_pii_detections_total", "Personal data detected in requests (sum of detection counts).", ["entity", "action"]),
+    requests: counter(N.requestsTotal, "Requests answered, by endpoint, model, provider, HTTP status and cache status.", ["endpoint", "model", "provider", "status", "cache"]),
+    requestDuration: histogram(N.requestDurationSeconds, "Whole request as the client saw it (streams: until the last byte).", ["endpoint", "model", "stream"]),
+    upstreamDuration: histogram(N.upstreamDurationSeconds, "Time spent waiting on the provider for the served attempt (streams: until the last chunk).", ["provider", "model"]),
+    overhead: histogram(N.gatewayOverheadSeconds, "Request duration minus upstream duration, for requests that reached a provider.", ["endpoint"]),
+    ttft: histogram(N.timeToFirstTokenSeconds, "Time from arrival to the first streamed chunk from the provider.", ["provider", "model"]),
+    tokens: counter(N.tokensTotal, "Tokens as priced (the provider's usage, or Helix's count when it reported none).", ["model", "provider", "type"]),
+    cost: counter(N.costUsdTotal, "Cost of requests in USD (unpriced requests add nothing).", ["model", "provider"]),
+    savings: counter(N.savingsUsdTotal, "USD saved by cache hits and by model swaps that were cheaper.", ["kind"]),
+    cacheLookups: counter(N.cacheLookupsTotal, "Cache lookups by type and result.", ["type", "result"]),
+    pii: counter(N.piiDetectionsTotal, "Personal data detected in requests (sum of detection counts).", ["entity", "action"]),
     budgetUtilization: new Gauge<"scope" | "scope_id">({
-      name: "helix_budget_utilization_ratio",
+      name: N.budgetUtilizationRatio,
       help: "Spent / limit of each budget settled against in its current period, as last seen by this instance.",
       labelNames: ["scope", "scope_id"],
       registers,
     }),
-    budgetRejections: counter("helix_budget_rejections_total", "Requests refused because a hard budget was spent.", ["scope"]),
-    rateLimitRejections: counter("helix_rate_limit_rejections_total", "Requests refused by a requests- or tokens-per-minute limit.", ["scope"]),
-    upstreamErrors: counter("helix_upstream_errors_total", "Failed upstream attempts (retried or not) by kind.", ["provider", "model", "kind"]),
-    upstreamRetries: counter("helix_upstream_retries_total", "Upstream attempts after the first of a request (retries and fallbacks).", ["provider", "model"]),
+    budgetRejections: counter(N.budgetRejectionsTotal, "Requests refused because a hard budget was spent.", ["scope"]),
+    rateLimitRejections: counter(N.rateLimitRejectionsTotal, "Requests refused by a requests- or tokens-per-minute limit.", ["scope"]),
+    upstreamErrors: counter(N.upstreamErrorsTotal, "Failed upstream attempts (retried or not) by kind.", ["provider", "model", "kind"]),
+    upstreamRetries: counter(N.upstreamRetriesTotal, "Upstream attempts after the first of a request (retries and fallbacks).", ["provider", "model"]),
     inFlight: new Gauge({
-      name: "helix_requests_in_flight",
+      name: N.requestsInFlight,
       help: "Requests started and not yet finished (streams until their last byte).",
       registers,
       collect() {
         this.set(inFlightRequests());
       },
     }),
-    embedding: histogram("helix_embedding_duration_seconds", "Time to embed a prompt for the semantic cache.", ["model"]),
+    embedding: histogram(N.embeddingDurationSeconds, "Time to embed a prompt for the semantic cache.", ["model"]),
     startedAt: new Date(),
   };
 }
