@@ -2,7 +2,7 @@
 import "server-only";
 import { BudgetExceededError, GatewayTimeoutError, BadGatewayError, RateLimitError, UpstreamError, type HelixError } from "@/lib/errors";
 import type { GatewayContext } from "@/lib/gateway/context";
-import { recordRejection, recordRequestMetrics, type UpstreamErrorKind } from "./prometheus";
+import { recordPiiDetections, recordRejection, recordRequestMetrics, type UpstreamErrorKind } from "./prometheus";
 
 const micros = (v: number | null | undefined): number | undefined => (typeof v === "number" && v > 0 ? v / 1_000_000 : undefined);
 
@@ -57,6 +57,9 @@ export function recordRequestEnd(ctx: GatewayContext, outcome: { status: number;
       cacheSavingsUsd: micros(cost?.cacheSavingsMicros),
       swapSavingsUsd: micros(cost?.swapSavingsMicros),
     });
+    // At the end rather than in the PII stage: the answer's findings (scan_output) join the list
+    // as the response streams, and the dashboard's incidents count both.
+    if (ctx.pii) recordPiiDetections(ctx.pii.findings);
     // The gateway's own refusals (an upstream's 429 is an UpstreamError, counted as an upstream error).
     const err = outcome.error;
     if (err instanceof BudgetExceededError) recordRejection("budget", err.scope ?? "unknown");

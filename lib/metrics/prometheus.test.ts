@@ -212,6 +212,18 @@ describe("recordRequestEnd (from the gateway context)", () => {
     expect(live).toMatchObject({ requests: 4, errors: 4, rateLimitRejections: 1, budgetRejections: 1, byStatus: { "429": 2, "404": 1, "499": 1 } });
   });
 
+  it("counts the request's PII findings, the answer's (scan_output) included", async () => {
+    const findings = [
+      { location: "messages[0].content", entityType: "EMAIL_ADDRESS", count: 2, action: "redact", recognizer: "email", score: 1 },
+      { location: "response", entityType: "EMAIL_ADDRESS", count: 1, action: "redact", recognizer: "email", score: 1 },
+      { location: "messages[0].content", entityType: "US_SSN", count: 1, action: "block", recognizer: "ssn", score: 1 },
+    ];
+    recordRequestEnd(base({ requestedModel: "gpt-4o-mini", pii: { findings, policy: "config" } }), { status: 400 }, 1);
+    const s = await samples();
+    expect(s.get('helix_pii_detections_total{entity="EMAIL_ADDRESS",action="redact"}')).toBe(3);
+    expect(s.get('helix_pii_detections_total{entity="US_SSN",action="block"}')).toBe(1);
+  });
+
   it("names the modelLabel fallback", () => {
     expect(modelLabel(base({}))).toBe("unknown");
     expect(modelLabel(base({ requestedModel: "openai/gpt-4.1", chain: [{} as never] }))).toBe("openai/gpt-4.1");

@@ -7,7 +7,6 @@ import { chatTextSlots, embeddingsTextSlots } from "@/lib/pii/request-text";
 import { effectivePiiPolicy } from "@/lib/pii/policy-resolution";
 import { outputTextScanner, scanSlots } from "@/lib/pii/scanner";
 import { OutputScan } from "@/lib/pii/output-scan";
-import { recordPiiDetections } from "@/lib/metrics/prometheus";
 import type { GatewayContext } from "../context";
 
 /**
@@ -42,7 +41,6 @@ export async function piiProtection(ctx: GatewayContext): Promise<void> {
     throw scanFailed(ctx, err);
   }
   ctx.pii = { findings: result.findings, policy, ...(result.tokens ? { tokens: result.tokens } : {}) };
-  recordPiiDetections(result.findings);
   // The answer gets the same policy (lib/pii/output-scan.ts); the handler applies it on the way out.
   if (cfg.scan_output && chat) ctx.pii.output = new OutputScan(outputTextScanner(cfg, piiHashKey()), ctx.pii.findings);
   const types = [...new Set(result.findings.map((f) => f.entityType))].sort();
