@@ -2,6 +2,7 @@ import "server-only";
 import { ServiceUnavailableError, errorResponse, toHelixError } from "@/lib/errors";
 import { getConfig } from "@/lib/config/loader";
 import { logger } from "@/lib/observability/logger";
+import { withRequestId } from "@/lib/observability/request-scope";
 import { createContext, type Endpoint, type GatewayContext, type GatewayResult } from "./context";
 import { finishRequest, runPipeline } from "./pipeline";
 import { isShuttingDown, requestStarted } from "./in-flight";
@@ -168,7 +169,7 @@ export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promis
     else request.signal.addEventListener("abort", onClientGone, { once: true });
     try {
       // Awaited here so that a failure while building the response is still answered and accounted below.
-      return await respond(ctx, await runPipeline(ctx));
+      return await withRequestId(ctx.requestId, async () => respond(ctx, await runPipeline(ctx)));
     } catch (raw) {
       const err = toHelixError(raw);
       const disconnected = ctx.abort.signal.aborted;

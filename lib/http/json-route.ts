@@ -1,6 +1,7 @@
 import "server-only";
 import { errorResponse, toHelixError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
+import { withRequestId } from "@/lib/observability/request-scope";
 import { newRequestId } from "./request-id";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response | unknown>;
@@ -14,7 +15,7 @@ export function jsonRoute<C = unknown>(handler: Handler<C>): (request: Request, 
     const requestId = newRequestId();
     const started = performance.now();
     try {
-      const out = await handler(request, context);
+      const out = await withRequestId(requestId, () => handler(request, context));
       const response = out instanceof Response ? out : Response.json(out);
       response.headers.set("x-helix-request-id", requestId);
       // Server time of the handler (queries included), for browser dev tools and bench:dashboard.

@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger";
+import { withRequestId } from "./request-scope";
 
 function capture() {
   const lines: string[] = [];
@@ -25,6 +26,19 @@ describe("logger", () => {
     expect(text).toContain('"requestId":"req-1"');
     expect(text).toContain('"requestId":"req-2"');
     expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("adds the current request's id to lines that do not pass one", async () => {
+    const out = capture();
+    const log = createLogger("info", out.stream);
+    await withRequestId("req-scope", async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      log.warn({ component: "cache" }, "deep in the pipeline");
+    });
+    log.warn({ component: "cache" }, "outside any request");
+    const [inside, outside] = out.text().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(inside).toMatchObject({ requestId: "req-scope", component: "cache" });
+    expect(outside.requestId).toBeUndefined();
   });
 
   it("writes debug lines only at debug level", () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import pino from "pino";
 import { env } from "@/lib/env";
+import { currentRequestId } from "./request-scope";
 
 const globalForLogger = globalThis as unknown as { __helixLogger?: pino.Logger };
 
@@ -23,7 +24,17 @@ export const REDACT_PATHS = [
 
 /** A logger with Helix's options (tests pass a destination to read what it writes). */
 export function createLogger(level: pino.LevelWithSilent, destination?: pino.DestinationStream): pino.Logger {
-  const options: pino.LoggerOptions = { name: "helix", level, base: undefined, redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+  const options: pino.LoggerOptions = {
+    name: "helix",
+    level,
+    base: undefined,
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    // Lines written while serving a request get its id even when the call does not pass it.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 
