@@ -65,6 +65,18 @@ test("debug logs carry request ids and never the canary secret or email", async 
   expect(finished.every((l) => typeof l.requestId === "string" && l.level === 20)).toBe(true);
   expect(finished.find((l) => l.requestId === requestId)).toMatchObject({ model: "gpt-4o-mini", status: 200 });
 
+  // A line whose call passes no id still gets the request's (the request scope): the reload's.
+  const reload = await fetch(`${helix.url}/helix/reload-config`, { method: "POST", headers: { authorization: `Bearer ${MASTER}` } });
+  expect(reload.status).toBe(200);
+  const reloadId = reload.headers.get("x-helix-request-id")!;
+  await expect.poll(() => helix.output().includes(`"requestId":"${reloadId}"`), { timeout: 10_000 }).toBe(true);
+  const reloaded = helix
+    .output()
+    .split("\n")
+    .filter((l) => l.includes(reloadId))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(reloaded).toEqual([expect.objectContaining({ msg: "config reloaded", requestId: reloadId })]);
+
   const out = helix.output();
   expect(out).not.toContain("CANARY");
   expect(out).not.toContain(EMAIL);
