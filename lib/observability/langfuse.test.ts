@@ -26,6 +26,8 @@ const entry = (over: Partial<RequestLogEntry> = {}): RequestLogEntry => ({
   inputTokens: 12,
   outputTokens: 30,
   costMicros: 1_234,
+  endUser: "end.user@example.com",
+  userId: "user-1",
   prompt: null,
   response: null,
   ...over,
@@ -81,6 +83,9 @@ describe("langfuse", () => {
     expect(trace?.body.input).toBeUndefined();
     expect(gen?.body.input).toBeUndefined();
     expect(gen?.body.output).toBeUndefined();
+    // The free-text end user (an email here) goes only with the prompts; Helix's user id always.
+    expect(trace?.body.userId).toBe("user-1");
+    expect(JSON.stringify(fake.events)).not.toContain("end.user@example.com");
   });
 
   it("includes the (already redacted) prompt and answer when the row carries them", async () => {
@@ -90,6 +95,7 @@ describe("langfuse", () => {
     const gen = fake.events.find((e) => e.type === "generation-create");
     expect(gen?.body.input).toEqual([{ role: "user", content: "hi <EMAIL_ADDRESS>" }]);
     expect(gen?.body.output).toEqual({ choices: [{ message: { content: "hello" } }] });
+    expect(fake.events.find((e) => e.type === "trace-create")?.body.userId).toBe("end.user@example.com");
   });
 
   it("a dead host does not throw or block, and the shutdown flush is bounded", async () => {

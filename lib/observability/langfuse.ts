@@ -76,7 +76,8 @@ export function langfuseEvents(entry: RequestLogEntry) {
     id: entry.id,
     name: entry.endpoint,
     timestamp: start,
-    userId: entry.endUser ?? entry.userId ?? undefined,
+    // The OpenAI `user` field is free text (often an email): sent only with the prompts.
+    userId: (withPrompts ? entry.endUser : undefined) ?? entry.userId ?? undefined,
     metadata,
     tags,
     ...io,

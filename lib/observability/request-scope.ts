@@ -1,5 +1,6 @@
 // The request a piece of code is working for, so that log lines written deep in the pipeline
 // (cache, budgets, PII, providers) carry its id without each call passing it (see logger's mixin).
+import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 
 const g = globalThis as unknown as { __helixRequestScope?: AsyncLocalStorage<string> };
