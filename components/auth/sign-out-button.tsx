@@ -1,12 +1,10 @@
 "use client";
-import { useSyncExternalStore } from "react";
 import { signOut } from "next-auth/react";
-
-const noSubscription = () => () => {};
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 export function SignOutButton() {
   // Disabled until hydrated: a click before React attaches the handler would do nothing.
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useHydrated();
   return (
     <button
       type="button"

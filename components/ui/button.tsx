@@ -1,4 +1,6 @@
+"use client";
 import type { ButtonHTMLAttributes } from "react";
+import { useHydrated } from "./use-hydrated";
 
 const VARIANTS = {
   primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-300",
@@ -6,6 +8,15 @@ const VARIANTS = {
   danger: "bg-rose-600 text-white hover:bg-rose-500 disabled:bg-rose-300",
 } as const;
 
-export function Button({ variant = "secondary", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS }) {
-  return <button type="button" {...props} className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`} />;
+/** A dashboard button; disabled until hydrated (a click before React attached its handler is lost). */
+export function Button({ variant = "secondary", className = "", disabled, ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS }) {
+  const hydrated = useHydrated();
+  return (
+    <button
+      type="button"
+      {...props}
+      disabled={!hydrated || disabled}
+      className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`}
+    />
+  );
 }
