@@ -1,4 +1,5 @@
 // The JSON of /api/dashboard/cost and /api/dashboard/cost/budgets, as the cost page reads it.
+import type { BudgetJson } from "@/components/dashboard/keys/types";
 import type { Granularity } from "@/lib/dashboard/ranges";
 
 export const COST_DIMENSION_TABS = [
@@ -48,24 +49,10 @@ export interface CostResponse {
   unknown_by_model: Array<{ model: string; requests: number }>;
 }
 
-export interface BudgetItem {
-  scope: string;
-  scope_id: string;
+/** A budget as /helix/budgets presents it, with the name of what it belongs to. */
+export interface BudgetItem extends BudgetJson {
   name: string;
   source: string;
-  max_budget_usd: number | null;
-  period: string;
-  period_label: string;
-  soft: boolean;
-  alert_thresholds: number[];
-  rpm: number | null;
-  tpm: number | null;
-  period_start: string | null;
-  reset_at: string | null;
-  spend_usd: number | null;
-  remaining_usd: number | null;
-  used_pct: number | null;
-  usage_unavailable?: boolean;
 }
 
 export interface BudgetAlertItem {
