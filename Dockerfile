@@ -4,11 +4,12 @@
 #   docker build -t helix .
 #   docker build --build-arg DOWNLOAD_EMBEDDING_MODEL=true -t helix .   # bake all-MiniLM-L6-v2 in
 #
-# Not Next's `output: "standalone"`: `next start` (what `npm start`, scripts/start.ts, and the e2e
-# helper e2e/support/helix-server.ts run) refuses to serve a standalone build properly, and the
-# app loads files the standalone tracer does not see (the embed worker lib/cache/embedders/*.mjs
-# and its models, prisma/migrations, native/wasm packages). So the runtime image gets the build
-# (.next) plus production node_modules and runs `next start`, exactly like `npm start` does.
+# Not Next's `output: "standalone"`: Helix runs its own server.mjs (Next plus the /v1 fast path;
+# what `npm start`, scripts/start.ts, and the e2e helper e2e/support/helix-server.ts run), which a
+# standalone build cannot host, and the app loads files the standalone tracer does not see (the
+# embed worker lib/cache/embedders/*.mjs and its models, prisma/migrations, native/wasm packages).
+# So the runtime image gets the build (.next) plus production node_modules and runs server.mjs,
+# exactly like `npm start` does.
 #
 # Debian (glibc) rather than Alpine: onnxruntime-node (MiniLM) ships glibc binaries only.
 
@@ -55,7 +56,7 @@ ENV NODE_ENV=production \
 
 # Application files stay root-owned (read-only for the app); only /data and the model folder
 # (where a hub download would be cached) belong to the unprivileged `node` user (uid 1000).
-COPY --from=build /app/package.json /app/next.config.ts ./
+COPY --from=build /app/package.json /app/next.config.ts /app/server.mjs ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/.next ./.next
 COPY --from=build /app/prisma/migrations ./prisma/migrations
@@ -70,5 +71,5 @@ VOLUME ["/data"]
 EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT||4000}/health`).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Helix drains in-flight requests and flushes logs on SIGTERM itself (NEXT_MANUAL_SIG_HANDLE).
-CMD ["sh", "-c", "exec node node_modules/next/dist/bin/next start -p \"$PORT\" -H \"$HOST\""]
+# Helix drains in-flight requests and flushes logs on SIGTERM itself (lib/startup.ts).
+CMD ["sh", "-c", "exec node server.mjs -p \"$PORT\" -H \"$HOST\""]

@@ -111,7 +111,8 @@ describe("Dockerfile", () => {
     expect(runtime).toMatch(/HELIX_DATA_DIR=\/data/);
     // The model download is a build-time option, off by default.
     expect(text).toMatch(/^ARG DOWNLOAD_EMBEDDING_MODEL=false$/m);
-    expect(text).toContain("next/dist/bin/next start");
+    expect(text).toContain('exec node server.mjs -p \\"$PORT\\" -H \\"$HOST\\"');
+    expect(runtime).toMatch(/^COPY .*\/app\/server\.mjs/m);
   });
 
   it(".dockerignore keeps secrets and local state out of the build context", () => {

@@ -92,7 +92,9 @@ export class PayloadTooLargeError extends HelixError {
       413,
       "invalid_request_error",
       `Request body is larger than the gateway's limit of ${limitBytes} bytes (helix_settings.general.max_body_bytes).`,
-      { code: "request_too_large" },
+      // The rest of the body is never read, so the connection cannot carry another request: say
+      // so, or a keep-alive client would send its next request into a socket about to be cut.
+      { code: "request_too_large", headers: { connection: "close" } },
     );
   }
 }

@@ -1,13 +1,13 @@
 // `npm start`: build if needed, then serve gateway + dashboard on PORT/HOST.
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
+import path from "node:path";
 import { env } from "../lib/env";
 import { ensureBuild } from "./lib/ensure-build";
 
 const e = env();
 ensureBuild();
-const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const child = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT), "-H", e.HOST], {
+// server.mjs: Next.js plus the /v1 fast path (see its header).
+const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../server.mjs"), "-p", String(e.PORT), "-H", e.HOST], {
   stdio: "inherit",
   // Helix drains requests and flushes logs on SIGTERM itself (lib/startup.ts).
   env: { NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true", ...process.env },

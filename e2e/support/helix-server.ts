@@ -1,10 +1,9 @@
-// Starts a real Helix (the production build, `next start`) as a child process for a test file.
+// Starts a real Helix (the production build, served by server.mjs as `npm start` does) as a child process for a test file.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -30,7 +29,6 @@ export async function freePort(): Promise<number> {
 /** A fresh data dir for embedded mode (PGlite) unless DATABASE_URL is given. */
 export async function startHelix(env: Record<string, string | undefined> = {}): Promise<HelixServer> {
   const port = await freePort();
-  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     // The test runner's own provider/database settings must not leak into the gateway under test.
@@ -42,7 +40,7 @@ export async function startHelix(env: Record<string, string | undefined> = {}): 
   childEnv.NEXT_TELEMETRY_DISABLED = "1";
   childEnv.NEXT_MANUAL_SIG_HANDLE = "true";
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
-  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,6 +7,7 @@ import { createContext, type Endpoint, type GatewayContext, type GatewayResult }
 import { finishRequest, runPipeline } from "./pipeline";
 import { isShuttingDown, requestStarted } from "./in-flight";
 import { afterResponse } from "./after-response";
+import { registerFastRoute } from "@/lib/http/fast-routes";
 import { sseBody } from "./sse";
 import { chunksForHit, completionForHit, completionFromChunks } from "@/lib/cache/cached-answer";
 import type { ChatCompletion, ChatCompletionChunk } from "./openai-contract";
@@ -155,8 +156,14 @@ async function respond(ctx: GatewayContext, result: GatewayResult): Promise<Resp
 }
 
 /** The gateway's entry point for one endpoint: runs the pipeline and builds the response once. */
+/** The public paths of each endpoint (Next rewrites /v1 to /api/v1; the fast path serves both). */
+const PATHS: Record<Endpoint, readonly string[]> = {
+  "chat.completions": ["/v1/chat/completions", "/api/v1/chat/completions"],
+  embeddings: ["/v1/embeddings", "/api/v1/embeddings"],
+};
+
 export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promise<Response> {
-  return async (request) => {
+  const handler = async (request: Request): Promise<Response> => {
     if (isShuttingDown()) {
       // Another instance (or this one after a restart) should take it; clients retry on 503.
       return errorResponse(new ServiceUnavailableError("This gateway instance is shutting down; retry the request.", { headers: { "retry-after": "1", connection: "close" } }));
@@ -178,4 +185,6 @@ export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promis
       return errorResponse(err, baseHeaders(ctx));
     }
   };
+  registerFastRoute("POST", PATHS[endpoint], handler);
+  return handler;
 }
