@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
-import { closeDb, dbInfo, getDb, openDb, pingDb } from "./db";
+import { closeDb, dbInfo, getDb, maskDatabaseUrl, openDb, pingDb } from "./db";
 import { readMigrations } from "./migrate";
 import { REPO_MIGRATIONS_DIR, tempDir } from "./test-support";
 
@@ -85,5 +85,15 @@ describe("getDb without DATABASE_URL (embedded PGlite)", () => {
     expect(await h.prisma.organization.count()).toBe(20);
     await h.close();
     expect(existsSync(path.join(dir, "helix.pid"))).toBe(false);
+  });
+});
+
+describe("maskDatabaseUrl", () => {
+  it("hides the password, in the URL and in query parameters (node-postgres reads ?password=)", () => {
+    expect(maskDatabaseUrl("postgres://helix:s3cret@db:5432/helix?schema=app&password=q-s3cret&sslpassword=k&sslmode=require")).toBe(
+      "postgres://helix:****@db:5432/helix?schema=app&password=****&sslpassword=****&sslmode=require",
+    );
+    expect(maskDatabaseUrl("postgres://db/helix")).toBe("postgres://db/helix");
+    expect(maskDatabaseUrl("not a url")).toBe("<invalid url>");
   });
 });

@@ -43,11 +43,15 @@ export interface OpenDbOptions {
   log?: (message: string) => void;
 }
 
-/** The URL with any password replaced, safe for /health and logs. */
+/** Query parameters that carry credentials: node-postgres also reads ?password=…, and libpq sslpassword. */
+const SECRET_PARAM = /pass|secret|token|key/i;
+
+/** The URL with any password replaced, safe for /health (which is public), / and logs. */
 export function maskDatabaseUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "****";
+    for (const name of [...u.searchParams.keys()]) if (SECRET_PARAM.test(name)) u.searchParams.set(name, "****");
     return u.toString();
   } catch {
     return "<invalid url>";
