@@ -119,6 +119,7 @@ const VIEWER = { email: "security-viewer@example.com", password: SECRET.viewerPa
 const RUN = rnd(8);
 
 let fake: FakeUpstream;
+let configFile: string;
 let db: TestDatabase;
 let helix: HelixServer;
 let redis: Redis;
@@ -137,7 +138,7 @@ test.beforeAll(async () => {
   redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   await redis.flushdb();
-  const config = writeConfig(
+  const config = (configFile = writeConfig(
     fake,
     `  - model_name: gemini-dead
     provider: gemini
@@ -154,7 +155,7 @@ test.beforeAll(async () => {
     api_base: ${fake.url}/v1
     api_key_env: DATABASE_URL
 `,
-  );
+  ));
   // Defaults otherwise (store_prompts off, PII redaction of the default entities and secrets); a
   // lower semantic threshold so that the paraphrase below is a semantic hit within its own team.
   writeFileSync(config, readFileSync(config, "utf8").replace("helix_settings:\n", "helix_settings:\n  semantic_cache: {similarity_threshold: 0.8}\n"));
@@ -523,6 +524,17 @@ test("canary secrets and PII through every path: the provider gets no PII, clien
   expect(validate.status).toBe(200);
   expect(JSON.parse(validated).valid).toBe(false);
   errorBodies.push(validated);
+  // The same mistake in the running config's file: the reload is refused (422) without the key.
+  const good = readFileSync(configFile, "utf8");
+  writeFileSync(configFile, `${good}  - model_name: pasted\n    provider: openai\n    api_key_env: ${SECRET.pastedInConfig}\n`);
+  const reload = async () => {
+    const r = await fetch(`${helix.url}/helix/reload-config`, { method: "POST", headers: { authorization: `Bearer ${SECRET.master}` } });
+    errorBodies.push(await r.text());
+    return r.status;
+  };
+  expect(await reload()).toBe(422);
+  writeFileSync(configFile, good);
+  expect(await reload()).toBe(200);
 
   // A wrong dashboard password (canary) through the sign-in endpoint.
   const csrf = await fetch(`${helix.url}/api/auth/csrf`);
