@@ -71,6 +71,9 @@ const SECRET = {
   adminPassword: `pw-${rnd(30)}`,
   viewerPassword: `pw-${rnd(30)}`,
   nextauthSecret: `na${rnd(40)}`,
+  // Budget alert webhooks: a Slack-style URL whose path is the credential, and an Authorization header.
+  webhookPath: `wh${rnd(32)}`,
+  webhookHeader: `wh${rnd(32)}`,
   // An operator's mistake: a key pasted where the config wants an environment variable's NAME.
   pastedInConfig: `sk-proj-${rnd(40)}T3BlbkFJ${rnd(40)}`,
   wrongPassword: `pw-${rnd(30)}`,
@@ -85,7 +88,7 @@ const PII = { email: `canary.${rnd(12).toLowerCase()}@example-canary.org`, card:
 
 /** The part of a secret that is its own: without a well-known prefix such as "sk-proj-". */
 function distinctive(secret: string): string {
-  return secret.replace(/^(sk-master-|sk-proj-|sk-ant-api03-|AIza|gsk_|sk-local-|invalid-|pg|pw-|na|sk-helix-|sk-)/, "");
+  return secret.replace(/^(sk-master-|sk-proj-|sk-ant-api03-|AIza|gsk_|sk-local-|invalid-|pg|pw-|na|wh|sk-helix-|sk-)/, "");
 }
 
 /** Every 8-character window of the secret's own part; any one found in `text` is a leak. */
@@ -158,7 +161,20 @@ test.beforeAll(async () => {
   ));
   // Defaults otherwise (store_prompts off, PII redaction of the default entities and secrets); a
   // lower semantic threshold so that the paraphrase below is a semantic hit within its own team.
-  writeFileSync(config, readFileSync(config, "utf8").replace("helix_settings:\n", "helix_settings:\n  semantic_cache: {similarity_threshold: 0.8}\n"));
+  writeFileSync(
+    config,
+    readFileSync(config, "utf8").replace(
+      "helix_settings:\n",
+      `helix_settings:
+  semantic_cache: {similarity_threshold: 0.8}
+  cost_optimization:
+    alert_webhooks:
+      - {url: "${fake.url}/hooks/services/${SECRET.webhookPath}", format: slack}
+      - url: http://127.0.0.1:9/hooks/${SECRET.webhookPath}
+        headers: {Authorization: "Bearer ${SECRET.webhookHeader}"}
+`,
+    ),
+  );
   const dbUrl = new URL(db.url);
   // Trust auth ignores both; Helix must still never show them.
   dbUrl.password = SECRET.dbPassword;
@@ -535,6 +551,15 @@ test("canary secrets and PII through every path: the provider gets no PII, clien
   expect(await reload()).toBe(422);
   writeFileSync(configFile, good);
   expect(await reload()).toBe(200);
+
+  // Alert webhooks: one test message to each; the answer names them masked.
+  const alerts = await fetch(`${helix.url}/helix/alerts/test`, { method: "POST", headers: { authorization: `Bearer ${SECRET.master}` } });
+  const alertsText = await alerts.text();
+  expect(alerts.status).toBe(200);
+  expect((JSON.parse(alertsText) as { webhooks: unknown[] }).webhooks).toHaveLength(2);
+  // The fake answers 404 quoting the path it was asked for, as many receivers do: masked too.
+  expect(alertsText).toContain("POST /****");
+  errorBodies.push(alertsText);
 
   // A wrong dashboard password (canary) through the sign-in endpoint.
   const csrf = await fetch(`${helix.url}/api/auth/csrf`);

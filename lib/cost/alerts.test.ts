@@ -197,6 +197,11 @@ describe("deliverWebhook", () => {
     const out = await deliverWebhook(hook(), {}, { retry: { ...FAST, attempts: 1 }, post: r.post, sleep: sleeper().sleep, signal });
     expect(out.error).toBe("https://hooks.example.com/****: Failed to parse URL from https://hooks.example.com/****");
   });
+  it("hides the URL's secret path when the receiver's answer quotes it", async () => {
+    const r = scripted([{ status: 404, body: "Cannot POST /secret/path (also /secret/path?x=1)" }]);
+    const out = await deliverWebhook(hook(), {}, { retry: { ...FAST, attempts: 1 }, post: r.post, sleep: sleeper().sleep, signal });
+    expect(out.error).toBe("https://hooks.example.com/**** answered HTTP 404: Cannot POST /**** (also /****?x=1)");
+  });
   it("stops when aborted (shutdown) and says so", async () => {
     const ac = new AbortController();
     const r = scripted([503]);

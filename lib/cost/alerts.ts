@@ -156,6 +156,25 @@ export function maskWebhookUrl(url: string): string {
   }
 }
 
+/**
+ * `text` without the webhook URL's secret parts: receivers' error pages often quote the path they
+ * were asked for ("Cannot POST /services/T0/B0/secret"), and error texts can quote the whole URL.
+ */
+export function hideWebhookUrl(text: string, url: string): string {
+  let out = text.split(url).join(maskWebhookUrl(url));
+  try {
+    const u = new URL(url);
+    const secretPart = `${u.pathname}${u.search}`;
+    if (secretPart !== "/") out = out.split(secretPart).join("/****");
+    // Also percent-decoded, as some receivers quote it.
+    const decoded = decodeURIComponent(secretPart);
+    if (decoded !== secretPart) out = out.split(decoded).join("/****");
+  } catch {
+    /* not a URL: nothing more to hide than the whole string */
+  }
+  return out;
+}
+
 // ---- one webhook, with retries ------------------------------------------------------------------
 
 export interface PostResult {
@@ -275,7 +294,7 @@ export async function deliverWebhook(
       if (res.status >= 200 && res.status < 300) {
         last = { ok: true, attempts: attempt, status: res.status };
       } else {
-        const snippet = res.body.replace(/\s+/g, " ").trim().slice(0, 200);
+        const snippet = hideWebhookUrl(res.body.replace(/\s+/g, " ").trim(), webhook.url).slice(0, 200);
         last = { ok: false, attempts: attempt, status: res.status, error: `${where} answered HTTP ${res.status}${snippet ? `: ${snippet}` : ""}` };
         final = !retryable(res.status);
         if (res.status === 429 && res.retryAfterMs !== undefined) waitMs = Math.min(Math.max(res.retryAfterMs, waitMs), retry.maxDelayMs);
@@ -283,7 +302,7 @@ export async function deliverWebhook(
     } catch (err) {
       if (signal.aborted) return { ...last, attempts: attempt - 1, aborted: true };
       // Error texts can quote the URL (e.g. a parse failure): never let the secret path through.
-      const why = describeError(err, timeout.aborted, retry.timeoutMs).split(webhook.url).join(where);
+      const why = hideWebhookUrl(describeError(err, timeout.aborted, retry.timeoutMs), webhook.url);
       last = { ok: false, attempts: attempt, error: `${where}: ${why}` };
     }
     try {
