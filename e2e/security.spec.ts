@@ -495,6 +495,23 @@ test("canary secrets and PII through every path: the provider gets no PII, clien
       (e: unknown) => errors.push(e),
     );
   }
+  // A provider whose error quotes the key it was sent (some OpenAI-compatible servers and proxies
+  // do): as JSON and as plain text, to a plain and a streamed request, as a 400 (passed on to the
+  // client) and a 401 (the operator's problem: logged).
+  for (const [status, body] of [
+    [400, { error: { message: `Invalid API key provided: ${SECRET.openai}.`, type: "invalid_request_error" } }],
+    [401, { error: { message: `Incorrect API key provided: ${SECRET.openai}` } }],
+    [400, `bad request for key Bearer ${SECRET.openai}`],
+    [400, { error: { message: `Invalid key ${SECRET.anthropic}` } }],
+  ] as const) {
+    for (const stream of [false, true]) {
+      fake.failNext(1, { status, body });
+      const model = typeof body === "object" && body.error.message.includes(SECRET.anthropic) ? "claude-3-5-haiku-latest" : "gpt-4o-mini";
+      await fail(sdk.chat.completions.create({ model, messages: messages(` quoted key ${status}`), stream }).then(async (r) => {
+        if (stream) for await (const c of r as AsyncIterable<unknown>) void c;
+      }));
+    }
+  }
   await fail(sdk.chat.completions.create({ model: "gpt-4o-mini", messages: messages(), temperature: "hot" as unknown as number }));
   await fail(sdk.embeddings.create({ model: "gpt-4o-mini", input: sensitive, dimensions: -1 }));
   const limited = await createKey({ name: "limited", models: ["local-llama"] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BadGatewayError, UpstreamError } from "@/lib/errors";
-import { extractUpstreamMessage, parseRetryAfterMs, requestJson, streamedUpstreamError, upstreamErrorFrom } from "./http";
+import { extractUpstreamMessage, parseRetryAfterMs, requestJson, streamedUpstreamError, upstreamErrorFrom, withoutCredentials } from "./http";
 
 const timeouts = { connectMs: 1_000, firstByteMs: 2_000, idleMs: 1_000 };
 
@@ -61,6 +61,37 @@ describe("upstreamErrorFrom", () => {
   it("streamed errors take the status from the payload when there is one", () => {
     expect(streamedUpstreamError("gemini", { error: { code: 429, message: "quota" } }).status).toBe(429);
     expect(streamedUpstreamError("openai", { error: { message: "boom", code: "server_error" } }).code).toBe("server_error");
+  });
+});
+
+describe("withoutCredentials", () => {
+  it("removes the credential header values we sent from an upstream's text, not other headers'", () => {
+    const headers = { authorization: "Bearer sk-live-abcdefgh1234", "x-goog-api-key": "AIzaSecretValue99", "anthropic-version": "2023-06-01", "x-api-key": "short" };
+    expect(withoutCredentials("Invalid key sk-live-abcdefgh1234 (or AIzaSecretValue99) for 2023-06-01; short", headers)).toBe(
+      "Invalid key **** (or ****) for 2023-06-01; short",
+    );
+    expect(withoutCredentials("anything", undefined)).toBe("anything");
+  });
+
+  it("an error answer quoting the key never carries it into the UpstreamError", async () => {
+    const http = await import("node:http");
+    const key = "sk-quoted-0123456789abcdef";
+    const server = http.createServer((req, res) => {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: `Invalid API key provided: ${req.headers.authorization?.slice(7)}` } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const { port } = server.address() as { port: number };
+    try {
+      const err = await requestJson({ provider: "openai", url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, body: {} }, {
+        signal: new AbortController().signal,
+        timeouts,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect((err as Error).message).toBe("Invalid API key provided: ****");
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -73,11 +73,11 @@ export async function requestJson<T>(call: UpstreamCall, opts: CallOptions): Pro
       parsed = JSON.parse(text);
     } catch {
       throw new BadGatewayError(
-        `${call.provider} returned an unreadable response (status ${res.statusCode}, not JSON): ${snippet(text)}`,
+        `${call.provider} returned an unreadable response (status ${res.statusCode}, not JSON): ${snippet(withoutCredentials(text, call.headers))}`,
       );
     }
     if (parsed === null || typeof parsed !== "object") {
-      throw new BadGatewayError(`${call.provider} returned an unexpected response body: ${snippet(text)}`);
+      throw new BadGatewayError(`${call.provider} returned an unexpected response body: ${snippet(withoutCredentials(text, call.headers))}`);
     }
     return parsed as T;
   } catch (err) {
@@ -107,7 +107,7 @@ export async function requestEventStream(call: UpstreamCall, opts: CallOptions):
   if (type.includes("json")) {
     // A 200 JSON answer to a stream request: an error object some servers send this way, or a
     // server that ignored `stream: true`. Either way there is no stream to hand out.
-    const text = await res.body.text().catch(() => "");
+    const text = withoutCredentials(await res.body.text().catch(() => ""), call.headers);
     ex.finish();
     let parsed: unknown;
     try {
@@ -180,7 +180,7 @@ class Exchange {
       bodyTimeout: (this.mode === "sse" ? opts.timeouts.idleMs : opts.timeouts.firstByteMs) + 1_000,
     });
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      const text = await readCapped(res.body, MAX_ERROR_BODY_CHARS);
+      const text = withoutCredentials(await readCapped(res.body, MAX_ERROR_BODY_CHARS), call.headers);
       if (res.statusCode < 400) {
         // Redirects are not followed (a POST body must not be replayed elsewhere); they nearly
         // always mean a wrong base URL, which is the operator's to fix, not the client's.
@@ -343,6 +343,24 @@ async function readCapped(body: Dispatcher.ResponseData["body"], maxChars: numbe
     }
   }
   return text;
+}
+
+/** Headers whose values are the credentials we send upstream (Authorization, x-api-key, x-goog-api-key…). */
+const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret/i;
+
+/**
+ * An upstream's error text without the credentials we sent it: some servers and proxies quote the
+ * key they were given, and the text reaches the client, the logs and the request log.
+ */
+export function withoutCredentials(text: string, headers: Record<string, string> | undefined): string {
+  if (!headers) return text;
+  let out = text;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!CREDENTIAL_HEADER.test(name)) continue;
+    const secret = value.replace(/^(bearer|basic|token)\s+/i, "").trim();
+    if (secret.length >= 8) out = out.split(secret).join("****");
+  }
+  return out;
 }
 
 function snippet(text: string): string {
