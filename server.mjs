@@ -68,6 +68,8 @@ const server = createServer((req, res) => {
   if (handler) void listenerFor(handler)(req, res);
   else void nextHandler(req, res);
 });
-server.listen(port, hostname, () => {
+// A burst of new connections (a thousand streaming clients starting at once) overflows Node's
+// default accept backlog of 511: clients then wait for SYN retransmits or are reset.
+server.listen({ port, host: hostname, backlog: 4096 }, () => {
   process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), name: "helix", msg: "listening", url: `http://${hostname}:${port}` })}\n`);
 });

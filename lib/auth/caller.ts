@@ -17,15 +17,19 @@ export function bearerToken(request: Request): string | undefined {
   return request.headers.get("x-api-key")?.trim() || undefined;
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** The master key's digest, computed once per value (not per request). */
+let master: { key: string; digest: Buffer } | undefined;
+
+function isMasterKey(tokenHash: string, masterKey: string): boolean {
+  if (master?.key !== masterKey) master = { key: masterKey, digest: Buffer.from(hashKey(masterKey), "hex") };
   // Compare digests so neither length nor content leaks through timing.
-  return timingSafeEqual(Buffer.from(hashKey(a), "hex"), Buffer.from(hashKey(b), "hex"));
+  return timingSafeEqual(Buffer.from(tokenHash, "hex"), master.digest);
 }
 
 /** The key's record; a store that cannot answer is a 503 (retry), not a 500 or a wrong 401. */
-async function lookup(token: string) {
+async function lookup(token: string, hash: string) {
   try {
-    return await findApiKey(token);
+    return await findApiKey(token, hash);
   } catch (err) {
     if (err instanceof HelixError) throw err;
     throw new ServiceUnavailableError("The gateway cannot check API keys right now (its database is unavailable); retry shortly.", {
@@ -45,20 +49,21 @@ export async function resolveCaller(request: Request): Promise<Caller> {
     throw new AuthenticationError("Missing API key. Send it as 'Authorization: Bearer <key>'.");
   }
   const masterKey = env().MASTER_KEY;
-  if (masterKey && sameSecret(token, masterKey)) {
-    return { kind: "master", keyHash: hashKey(token), models: [] };
+  const keyHash = hashKey(token);
+  if (masterKey && isMasterKey(keyHash, masterKey)) {
+    return { kind: "master", keyHash, models: [] };
   }
   // Anything that cannot be a virtual key costs no lookup (and no negative-cache entry).
   if (masterKey && !looksLikeApiKey(token)) {
     throw new AuthenticationError("Invalid API key. Use the master key or a virtual key created with POST /helix/keys.");
   }
-  const key = looksLikeApiKey(token) ? await lookup(token) : null;
+  const key = looksLikeApiKey(token) ? await lookup(token, keyHash) : null;
   if (key) {
     if (key.revoked) throw new AuthenticationError("This API key has been revoked.");
     const cache = resolveCachePolicy(key.cache, key.teamCache);
     return {
       kind: "virtual",
-      keyHash: hashKey(token),
+      keyHash,
       keyId: key.id,
       keyName: key.name,
       userId: key.userId ?? undefined,
@@ -72,7 +77,7 @@ export async function resolveCaller(request: Request): Promise<Caller> {
     };
   }
   if (masterKey) throw new AuthenticationError("Invalid API key. Use the master key or a virtual key created with POST /helix/keys.");
-  return { kind: "anonymous-local", keyHash: hashKey(token), models: [], passThroughKey: token };
+  return { kind: "anonymous-local", keyHash, models: [], passThroughKey: token };
 }
 
 /** Who is using an admin route, and how to record them in updated_by / created_by columns. */

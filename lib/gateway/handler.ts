@@ -6,7 +6,7 @@ import { withRequestId } from "@/lib/observability/request-scope";
 import { createContext, type Endpoint, type GatewayContext, type GatewayResult } from "./context";
 import { finishRequest, runPipeline } from "./pipeline";
 import { isShuttingDown, requestStarted } from "./in-flight";
-import { afterResponse } from "./after-response";
+import { afterResponse, runOutsideNext } from "./after-response";
 import { registerFastRoute } from "@/lib/http/fast-routes";
 import { sseBody } from "./sse";
 import { chunksForHit, completionForHit, completionFromChunks } from "@/lib/cache/cached-answer";
@@ -185,6 +185,6 @@ export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promis
       return errorResponse(err, baseHeaders(ctx));
     }
   };
-  registerFastRoute("POST", PATHS[endpoint], handler);
+  registerFastRoute("POST", PATHS[endpoint], (request) => runOutsideNext(() => handler(request)));
   return handler;
 }

@@ -309,8 +309,8 @@ export class ApiKeyStore {
   }
 
   /** The hot path: one KV get when cached; a DB query at most once a minute per key. */
-  async find(clearKey: string): Promise<ApiKeyRecord | null> {
-    const hash = hashKey(clearKey);
+  /** `hash`: the key's hashKey() when the caller has it already. */
+  async find(clearKey: string, hash = hashKey(clearKey)): Promise<ApiKeyRecord | null> {
     const cacheKey = keyCacheKey(hash);
     let cached: string | null = null;
     try {
@@ -452,6 +452,6 @@ export function updateApiKeyCache(id: string, patch: CacheSettingsPatch): Promis
 }
 
 /** Looks a clear key up; revoked keys are returned with revoked: true, unknown ones as null. */
-export function findApiKey(clearKey: string): Promise<ApiKeyRecord | null> {
-  return defaultStore().find(clearKey);
+export function findApiKey(clearKey: string, hash?: string): Promise<ApiKeyRecord | null> {
+  return defaultStore().find(clearKey, hash);
 }

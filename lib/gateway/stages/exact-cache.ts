@@ -16,12 +16,14 @@ export async function exactCache(ctx: GatewayContext): Promise<GatewayResult | v
   // A key or team with caching off is treated like caching off: nothing read, nothing written.
   const enabled = cacheEnabledFor(ctx.caller?.cache, cfg.enabled);
   const read = enabled && directives.read;
+  const write = enabled && directives.write;
   ctx.cache = {
     tenant,
     read,
-    write: enabled && directives.write,
+    write,
     ttlSeconds: directives.ttlSeconds ?? cfg.ttl,
-    exactKey: exactKey(tenant, ctx.chatRequest),
+    // Hashing the canonical request is the stage's main cost: only when something will use it.
+    ...(read || write ? { exactKey: exactKey(tenant, ctx.chatRequest) } : {}),
   };
   if (!read) {
     ctx.cacheStatus = "BYPASS";
