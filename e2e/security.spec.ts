@@ -6,6 +6,7 @@
 //   - every route and page under app/ (read from disk) is classified: public ones are listed with
 //     their reason; the rest refuse anonymous callers (401 / sign-in redirect), virtual keys on the
 //     admin API (403) and viewers' admin-only reads and writes (403); a new, unlisted route fails;
+//     pages carry CSP frame-ancestors and nosniff, admin and dashboard JSON no-store and nosniff;
 //   - virtual keys are stored only hashed: neither a key nor its random part is in any column of any
 //     table, any Redis key or value, or the logs (PostgreSQL here; PGlite's files in the last test);
 //   - canary secrets and PII sent through every path (chat plain and streamed, each provider kind,
@@ -298,6 +299,11 @@ async function send(url: string, method: string, headers: Record<string, string>
   return { status: r.status, location: r.headers.get("location"), headers: r.headers, text: await r.text() };
 }
 
+function expectPrivateJson(what: string, h: Headers): void {
+  expect(h.get("cache-control") ?? "", what).toContain("no-store");
+  expect(h.get("x-content-type-options"), what).toBe("nosniff");
+}
+
 /** Pages and the dashboard's internal API: no framing, no sniffing (dashboard-shell.spec.ts checks the values). */
 function expectSecurityHeaders(what: string, h: Headers): void {
   expect(h.get("content-security-policy") ?? "", what).toContain("frame-ancestors 'none'");
@@ -328,6 +334,8 @@ test("every route and page under app/ is classified, and each refuses those it s
       const anon = await send(r.url, method);
       errorBodies.push(anon.text);
       if (/^page\./.test(path.basename(r.file)) || /^\/api\/(dashboard|auth)\//.test(r.url)) expectSecurityHeaders(what, anon.headers);
+      // Admin and dashboard JSON: never cached, never sniffed (refusals too).
+      if (r.access === "admin" || r.access === "session") expectPrivateJson(what, anon.headers);
       switch (r.access) {
         case "public":
           expect(anon.status, what).not.toBe(401);
@@ -381,6 +389,7 @@ test("every route and page under app/ is classified, and each refuses those it s
         maxRedirects: 0,
       });
       errorBodies.push(await res.text());
+      expectPrivateJson(`${id} as a viewer`, new Headers(res.headers()));
       if (method === "GET" ? VIEWER_FORBIDDEN_READS.has(id) : !VIEWER_ALLOWED_WRITES.has(id)) expect(res.status(), `${id} as a viewer`).toBe(403);
       else expect([401, 403], `${id} as a viewer`).not.toContain(res.status());
     }

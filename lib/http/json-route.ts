@@ -20,11 +20,22 @@ export function jsonRoute<C = unknown>(handler: Handler<C>): (request: Request, 
       response.headers.set("x-helix-request-id", requestId);
       // Server time of the handler (queries included), for browser dev tools and bench:dashboard.
       response.headers.set("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`);
-      return response;
+      return withPrivateHeaders(response);
     } catch (raw) {
       const err = toHelixError(raw);
       if (err.status >= 500) logger().error({ err: raw, requestId, path: new URL(request.url).pathname }, "route failed");
-      return errorResponse(err, { "x-helix-request-id": requestId });
+      return withPrivateHeaders(errorResponse(err, { "x-helix-request-id": requestId }));
     }
   };
+}
+
+/**
+ * These answers hold keys, spend, logs and users for whoever asked: no browser or proxy may keep
+ * them (a shared proxy could hand a session's answer to the next user), and none may be sniffed
+ * as another content type. A handler that chose its own Cache-Control keeps it.
+ */
+function withPrivateHeaders(response: Response): Response {
+  if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+  response.headers.set("x-content-type-options", "nosniff");
+  return response;
 }
