@@ -144,6 +144,8 @@ async function main() {
         OPENAI_BASE_URL: `${fake.url}/v1`,
         OPENAI_API_KEY: "sk-fake",
         MASTER_KEY,
+        // The product's default (the e2e harness shortens it to 50 ms for its assertions).
+        HELIX_LOG_FLUSH_MS: "500",
         HELIX_DATA_DIR: mkdtempSync(path.join(dir, `${name}-`)),
         HELIX_CONFIG: file,
         DATABASE_URL: values["database-url"],
