@@ -8,8 +8,8 @@ import { warmScanner } from "@/lib/pii/scanner";
 import { piiHashKey } from "@/lib/pii/hash-key";
 import { getVectorStore } from "@/lib/cache/vector-stores/select";
 import { warmUpNlp } from "@/lib/pii/recognizers/nlp/nlp-recognizer";
-import { flushRequestLogs } from "@/lib/store/request-log";
-import { flushPiiIncidents } from "@/lib/store/pii-incidents";
+import { replaySpooledRequestLogs, shutdownRequestLogs } from "@/lib/store/request-log";
+import { replaySpooledPiiIncidents, shutdownPiiIncidents } from "@/lib/store/pii-incidents";
 import { flushAlerts, resumePendingAlerts } from "@/lib/cost/alerts";
 import { refreshStoredPrices } from "@/lib/cost/prices";
 import { logger } from "@/lib/observability/logger";
@@ -71,6 +71,10 @@ async function start(): Promise<void> {
   }
   // Budget alerts whose delivery an earlier instance left unfinished.
   void resumePendingAlerts();
+  // Log rows an earlier instance spooled to disk because its database was down at shutdown.
+  void Promise.all([replaySpooledRequestLogs(), replaySpooledPiiIncidents()]).then(([requests, incidents]) => {
+    if (requests + incidents > 0) log.info({ requests, incidents }, "spooled log rows replayed");
+  });
   log.info({ database: db.kind, location: db.location, vector: db.vector, store: kv.kind }, "helix ready");
   if (!e.MASTER_KEY) {
     log.warn(
@@ -93,7 +97,8 @@ async function start(): Promise<void> {
       void drained(SHUTDOWN_GRACE_MS)
         .then((clean) => {
           if (!clean) log.warn({ inFlight: inFlightRequests() }, "shutdown grace period over with requests still in flight");
-          return Promise.all([flushRequestLogs(), flushPiiIncidents(), flushAlerts(5_000), flushLangfuse()]);
+          // Rows the database does not take (it is down) are spooled to HELIX_DATA_DIR/spool.
+          return Promise.all([shutdownRequestLogs(), shutdownPiiIncidents(), flushAlerts(5_000), flushLangfuse()]);
         })
         .then(([requests, incidents]) => log.info({ requests, incidents }, "request logs flushed"))
         .catch((err: unknown) => log.error({ err }, "final log flush failed"))

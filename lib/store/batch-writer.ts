@@ -1,11 +1,14 @@
 // Rows queued in memory and written in batches, never on a request's path. While the database is
 // down rows stay queued (bounded) and are retried with backoff, so none is lost while the process
-// lives; graceful shutdown awaits flush(). Used for request logs and PII incidents.
+// lives; graceful shutdown (shutdown()) writes what it can and spools the rest to a file that the
+// next start replays (spool.ts). Used for request logs and PII incidents.
 import "server-only";
+import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
 import { getDb } from "./db";
+import { appendSpool, claimSpool, releaseSpool } from "./spool";
 
 export interface BatchWriterStats {
   /** Rows waiting (including a batch being written). */
@@ -25,6 +28,11 @@ export interface BatchWriterOptions {
   maxQueued?: number;
   /** Longest wait between retries while the database is down. */
   maxBackoffMs?: number;
+  /**
+   * JSONL file for the rows still unwritten at shutdown (the database down), replayed at the next
+   * start by replaySpool(). Without it those rows are lost with the process.
+   */
+  spoolFile?: string;
   log?: (message: string) => void;
 }
 
@@ -66,7 +74,10 @@ export class BatchWriter<E, R extends { id: string }> {
   private readonly batchSize: number;
   private readonly maxQueued: number;
   private readonly maxBackoffMs: number;
+  private readonly spoolFile: string | undefined;
   private readonly log: (message: string) => void;
+  /** The claimed spool being replayed; deleted once its rows are written (or spooled again). */
+  private replayFile: string | undefined;
 
   private queue: R[] = [];
   private inFlight = 0;
@@ -88,6 +99,7 @@ export class BatchWriter<E, R extends { id: string }> {
     this.batchSize = opts.batchSize ?? 500;
     this.maxQueued = opts.maxQueued ?? 100_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+    this.spoolFile = opts.spoolFile;
     this.log = opts.log ?? (() => {});
   }
 
@@ -138,6 +150,66 @@ export class BatchWriter<E, R extends { id: string }> {
     return this.flush();
   }
 
+  /**
+   * Graceful shutdown: close() (write everything the database takes), then append the rows it
+   * could not take to the spool file, so they survive the process. Never rejects.
+   */
+  async shutdown(): Promise<BatchWriterStats & { spooled: number }> {
+    await this.close();
+    let spooled = 0;
+    if (this.queue.length > 0 && this.spoolFile) {
+      const rows = this.queue.splice(0);
+      try {
+        appendSpool(this.spoolFile, rows);
+        spooled = rows.length;
+        this.log(`${spooled} ${this.what} row(s) could not be written; spooled to ${this.spoolFile} for the next start`);
+        // Its unwritten rows were in the queue, so they are in the new spool now.
+        this.finishReplay(true);
+      } catch (err) {
+        this.queue.unshift(...rows);
+        this.log(`${rows.length} ${this.what} row(s) lost: could not spool to ${this.spoolFile}: ${message(err)}`);
+      }
+    }
+    return { ...this.stats(), spooled };
+  }
+
+  /**
+   * Start-up: queues the rows an earlier process spooled at shutdown and writes them now (or,
+   * with the database unavailable, in the background like any queued row). Answers how many rows
+   * were replayed. Never rejects.
+   */
+  async replaySpool(): Promise<number> {
+    if (!this.spoolFile) return 0;
+    let claimed;
+    try {
+      claimed = claimSpool(this.spoolFile);
+    } catch (err) {
+      this.log(`could not read the ${this.what} spool ${this.spoolFile}: ${message(err)}`);
+      return 0;
+    }
+    if (!claimed) return 0;
+    if (claimed.invalidLines > 0) this.log(`${claimed.invalidLines} unreadable line(s) in the ${this.what} spool skipped`);
+    this.replayFile = claimed.file;
+    this.queue.unshift(...(claimed.rows as R[]));
+    this.enforceBound();
+    await this.flush();
+    this.finishReplay();
+    if (this.queue.length > 0) this.schedule(this.flushMs);
+    this.log(`${claimed.rows.length} spooled ${this.what} row(s) replayed${this.queue.length > 0 ? " (some still queued: the database is unavailable)" : ""}`);
+    return claimed.rows.length;
+  }
+
+  /** Deletes the replayed spool once nothing is queued (every replayed row written or spooled anew). */
+  private finishReplay(force = false): void {
+    if (!this.replayFile || (!force && (this.queue.length > 0 || this.inFlight > 0))) return;
+    try {
+      releaseSpool(this.replayFile);
+      this.replayFile = undefined;
+    } catch (err) {
+      this.log(`could not delete the replayed spool ${this.replayFile}: ${message(err)}`);
+    }
+  }
+
   private schedule(delayMs: number): void {
     if (this.closed) return;
     if (this.timer) {
@@ -186,6 +258,8 @@ export class BatchWriter<E, R extends { id: string }> {
       db = await this.db();
       this.written += await this.insert(db, batch);
       this.consecutiveFailures = 0;
+      this.inFlight = 0;
+      this.finishReplay();
       return true;
     } catch (err) {
       // A reachable database that refuses the batch means bad rows, not an outage: write them
@@ -193,6 +267,8 @@ export class BatchWriter<E, R extends { id: string }> {
       if (db && (await this.reachable(db))) {
         await this.writeOneByOne(db, batch, err);
         this.consecutiveFailures = 0;
+        this.inFlight = 0;
+        this.finishReplay();
         return true;
       }
       this.failedFlushes++;
@@ -260,12 +336,14 @@ export function processWriter<W>(name: string, make: (opts: BatchWriterOptions) 
     let w = g[key];
     if (!w) {
       let flushMs = 500;
+      let spoolFile: string | undefined;
       try {
         flushMs = env().HELIX_LOG_FLUSH_MS;
+        spoolFile = path.resolve(env().HELIX_DATA_DIR, "spool", `${name}.jsonl`);
       } catch {
         // Enqueueing must never throw; a bad environment is reported at start by startHelix().
       }
-      w = make({ db: getDb, flushMs, log: (m) => logger().warn({ component: name }, m) });
+      w = make({ db: getDb, flushMs, spoolFile, log: (m) => logger().warn({ component: name }, m) });
       g[key] = w;
     }
     return w;

@@ -107,3 +107,13 @@ export function enqueuePiiIncident(entry: PiiIncidentEntry): void {
 export function flushPiiIncidents(): Promise<BatchWriterStats> {
   return writer().flush();
 }
+
+/** Graceful shutdown: writes what the database takes and spools the rest for the next start. */
+export function shutdownPiiIncidents(): Promise<BatchWriterStats & { spooled: number }> {
+  return writer().shutdown();
+}
+
+/** Start-up: writes the incidents an earlier shutdown spooled. Never rejects. */
+export function replaySpooledPiiIncidents(): Promise<number> {
+  return writer().replaySpool();
+}

@@ -1,4 +1,5 @@
 // The batched request-log writer on embedded PGlite.
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
@@ -6,6 +7,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { closeDb, getDb, openDb, type DbHandle } from "./db";
 import { enqueueRequestLog, flushRequestLogs, requestLogStats, RequestLogWriter, type RequestLogEntry } from "./request-log";
 import { REPO_MIGRATIONS_DIR, tempDir } from "./test-support";
+import { appendSpool } from "./spool";
 
 const tmp = tempDir();
 let h: DbHandle;
@@ -200,6 +202,50 @@ describe("RequestLogWriter", () => {
     const stats = await w.flush();
     expect(stats.failedFlushes).toBe(0);
     expect((await h.prisma.requestLog.findUniqueOrThrow({ where: { id: "dup" } })).status).toBe(200);
+  });
+
+  it("rows unwritten at shutdown (database down) are spooled, and written exactly once by the next start's replay", async () => {
+    const spoolFile = path.join(tmp.dir, "spool", `request-log-${seq}.jsonl`);
+    const down = writer({ spoolFile, db: async () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432")) });
+    const createdAt = new Date("2026-03-04T05:06:07.089Z");
+    const entries = Array.from({ length: 7 }, (_, i) => entry({ createdAt, prompt: [{ role: "user", content: `p${i}` }] }));
+    for (const e of entries) down.enqueue(e);
+    expect(await down.shutdown()).toMatchObject({ queued: 0, written: 0, spooled: 7 });
+    expect(readFileSync(spoolFile, "utf8").trim().split("\n")).toHaveLength(7);
+
+    // The next process: its database is still down at first, then back.
+    let isDown = true;
+    const next = writer({ spoolFile, flushMs: 20, maxBackoffMs: 50, db: async () => (isDown ? Promise.reject(new Error("down")) : h.prisma) });
+    expect(await next.replaySpool()).toBe(7);
+    expect(next.stats().queued).toBe(7);
+    expect(existsSync(`${spoolFile}.replaying`)).toBe(true); // kept until its rows are written
+    isDown = false;
+    await expect.poll(count, { timeout: 5_000 }).toBe(7);
+    await expect.poll(() => existsSync(`${spoolFile}.replaying`)).toBe(false);
+    expect(existsSync(spoolFile)).toBe(false);
+    const row = await h.prisma.requestLog.findUniqueOrThrow({ where: { id: entries[3].id } });
+    expect(row.createdAt.toISOString()).toBe(createdAt.toISOString());
+    expect(row.prompt).toEqual([{ role: "user", content: "p3" }]);
+    // A stale spool replayed again (a crash before its deletion) adds nothing.
+    appendSpool(spoolFile, [{ ...entries[0], createdAt: createdAt.toISOString() }]);
+    expect(await writer({ spoolFile }).replaySpool()).toBe(1);
+    expect(await count()).toBe(7);
+    expect(existsSync(spoolFile) || existsSync(`${spoolFile}.replaying`)).toBe(false);
+  });
+
+  it("a shutdown during a replay that cannot write spools the rows again, once", async () => {
+    const spoolFile = path.join(tmp.dir, "spool", `request-log-${seq}-b.jsonl`);
+    const fail = async () => Promise.reject(new Error("down"));
+    const first = writer({ spoolFile, db: fail });
+    for (let i = 0; i < 4; i++) first.enqueue(entry());
+    expect((await first.shutdown()).spooled).toBe(4);
+    const second = writer({ spoolFile, db: fail });
+    expect(await second.replaySpool()).toBe(4);
+    second.enqueue(entry());
+    expect((await second.shutdown()).spooled).toBe(5);
+    expect(existsSync(`${spoolFile}.replaying`)).toBe(false);
+    expect(await writer({ spoolFile }).replaySpool()).toBe(5);
+    expect(await count()).toBe(5);
   });
 
   it("never throws from enqueue", () => {

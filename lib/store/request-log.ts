@@ -250,6 +250,16 @@ export function flushRequestLogs(): Promise<RequestLogStats> {
   return writer().flush();
 }
 
+/** Graceful shutdown: writes what the database takes and spools the rest for the next start. */
+export function shutdownRequestLogs(): Promise<RequestLogStats & { spooled: number }> {
+  return writer().shutdown();
+}
+
+/** Start-up: writes the rows an earlier shutdown spooled. Never rejects. */
+export function replaySpooledRequestLogs(): Promise<number> {
+  return writer().replaySpool();
+}
+
 export function requestLogStats(): RequestLogStats {
   return writer().stats();
 }
