@@ -125,6 +125,31 @@ describe("callProvider", () => {
     expect(ctx.ttftMs).toBeTypeOf("number");
   });
 
+  it("retries a stream that dies after a role-only chunk: the client has seen no output yet", async () => {
+    const chunk = (delta: ChatCompletionChunk["choices"][number]["delta"]): ChatCompletionChunk => ({
+      id: "s",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "a",
+      choices: [{ index: 0, delta, finish_reason: null }],
+    });
+    async function* dies(): AsyncGenerator<ChatCompletionChunk> {
+      yield chunk({ role: "assistant", content: "" });
+      throw new BadGatewayError("stream ended unexpectedly");
+    }
+    async function* works(): AsyncGenerator<ChatCompletionChunk> {
+      yield chunk({ role: "assistant", content: "" });
+      yield chunk({ content: "hi" });
+    }
+    script.push(() => Promise.resolve(dies()), () => Promise.resolve(works()));
+    const r = await callProvider(ctxFor(config(), [target("a")], true));
+    if (r.kind !== "chat-stream") throw new Error("expected a stream");
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const c of r.stream) chunks.push(c);
+    expect(chunks.map((c) => c.choices[0].delta.content)).toEqual(["", "hi"]);
+    expect(calls).toHaveLength(2);
+  });
+
   it("stops waiting for a retry when the client goes away", async () => {
     script.push(() => Promise.reject(new UpstreamError("openai", 503, "busy", { retryAfterMs: 5000 })));
     const ctx = ctxFor(config(), [target("a")]);

@@ -52,25 +52,31 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Chunks held back at most while waiting for output (an upstream sending only empty chunks). */
+const MAX_HELD_CHUNKS = 32;
+
+/** A chunk the client needs: text, a tool call, a finish reason or usage (not a bare role chunk). */
+function carriesOutput(chunk: ChatCompletionChunk): boolean {
+  return chunk.usage != null || chunk.choices.some((c) => c.delta.content || c.delta.tool_calls?.length || c.delta.refusal || c.finish_reason);
+}
+
 /**
- * Starts a stream and waits for its first chunk, so that an upstream that accepts the request and
- * dies before sending anything can still be retried while the client has seen nothing.
+ * Starts a stream and waits for its first output, so that an upstream that accepts the request and
+ * dies before sending any (OpenAI sends a role-only chunk first) can still be retried while the
+ * client has seen nothing.
  */
 async function startStream(stream: ChunkStream): Promise<ChunkStream> {
   const it = stream[Symbol.asyncIterator]();
-  const first = await it.next();
+  const held: Array<IteratorResult<ChatCompletionChunk>> = [];
+  for (;;) {
+    const r = await it.next();
+    held.push(r);
+    if (r.done || carriesOutput(r.value) || held.length >= MAX_HELD_CHUNKS) break;
+  }
   return {
     [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
-      let pending: IteratorResult<ChatCompletionChunk> | undefined = first;
       return {
-        next: () => {
-          if (pending) {
-            const r = pending;
-            pending = undefined;
-            return Promise.resolve(r);
-          }
-          return it.next();
-        },
+        next: () => (held.length > 0 ? Promise.resolve(held.shift()!) : it.next()),
         return: (value?: unknown) => it.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
       };
     },
