@@ -102,6 +102,9 @@ async function start(): Promise<void> {
         })
         .then(([requests, incidents]) => log.info({ requests, incidents }, "request logs flushed"))
         .catch((err: unknown) => log.error({ err }, "final log flush failed"))
+        // The 503s refusing new requests meanwhile are in flight until sent: exiting mid-answer
+        // would leave a client with headers and no body.
+        .then(() => drained(2_000))
         .finally(() => process.exit(0));
     });
   }

@@ -5,7 +5,7 @@ import { logger } from "@/lib/observability/logger";
 import { withRequestId } from "@/lib/observability/request-scope";
 import { createContext, type Endpoint, type GatewayContext, type GatewayResult } from "./context";
 import { finishRequest, runPipeline } from "./pipeline";
-import { isShuttingDown, requestStarted } from "./in-flight";
+import { isShuttingDown, requestFinished, requestStarted } from "./in-flight";
 import { afterResponse, runOutsideNext } from "./after-response";
 import { registerFastRoute } from "@/lib/http/fast-routes";
 import { sseBody } from "./sse";
@@ -166,6 +166,9 @@ export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promis
   const handler = async (request: Request): Promise<Response> => {
     if (isShuttingDown()) {
       // Another instance (or this one after a restart) should take it; clients retry on 503.
+      // In flight until sent: the process must not exit between this answer's headers and body.
+      requestStarted();
+      afterResponse(requestFinished);
       return errorResponse(new ServiceUnavailableError("This gateway instance is shutting down; retry the request.", { headers: { "retry-after": "1", connection: "close" } }));
     }
     const ctx = createContext(request, endpoint, getConfig());
