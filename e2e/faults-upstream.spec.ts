@@ -47,8 +47,8 @@ interface Outcome {
   midStream?: boolean;
 }
 
-function track(id: string | null | undefined): string {
-  expect(id, "every answer, error or not, names its request id").toMatch(/^req_/);
+function track(id: string | null | undefined, what = ""): string {
+  expect(id ?? "", `every answer, error or not, names its request id ${what}`).toMatch(/^req_/);
   sent.add(id!);
   return id!;
 }
@@ -73,7 +73,7 @@ async function ask(content: string, stream: boolean): Promise<Outcome> {
   } catch (err) {
     expect(err).toBeInstanceOf(OpenAI.APIError);
     const e = err as InstanceType<typeof OpenAI.APIError>;
-    return { id: track(e.headers?.get(ID)), text: "", error: e };
+    return { id: track(e.headers?.get(ID), `(${e.status} ${e.message})`), text: "", error: e };
   }
 }
 
