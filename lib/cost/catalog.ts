@@ -37,6 +37,73 @@ function matchedProvider(providerId: string, model: string): Provider | null {
   return p;
 }
 
+/**
+ * A model's price as a plain function of the usage Helix reports, for the common shape: one price
+ * (not dated or time-of-day prices), per-million token prices flat or tiered on the prompt's size,
+ * a per-request fee, and units Helix never reports (audio, images, web searches…). calcPrice re-validates
+ * the price's units on every call (most of a gateway request's pricing time, twice a request);
+ * this computes the same figure, in the same order of operations (lib/cost/catalog.test.ts
+ * compares it with calcPrice over the whole catalog). null: a shape left to calcPrice.
+ */
+type Pricer = (u: TokenUsage) => number | null;
+const TOKEN_KEYS = new Set(["input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"]);
+/** Finer token kinds Helix never reports (always 0 here, so they neither cost nor split a parent). */
+const UNREPORTED_KEYS = new Set([
+  "cache_write_1h_mtok",
+  "input_audio_mtok",
+  "cache_audio_read_mtok",
+  "output_audio_mtok",
+  "input_image_mtok",
+  "cache_image_read_mtok",
+  "output_image_mtok",
+  "input_video_mtok",
+  "output_video_mtok",
+]);
+
+type Tiered = { base: number; tiers: Array<{ start: number; price: number }> };
+const isTiered = (v: unknown): v is Tiered =>
+  typeof v === "object" && v !== null && typeof (v as Tiered).base === "number" && Array.isArray((v as Tiered).tiers);
+
+export function compilePricer(prices: unknown): Pricer | null {
+  if (typeof prices !== "object" || prices === null || Array.isArray(prices)) return null;
+  const entries = Object.entries(prices as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  for (const [k, v] of entries) {
+    if (!(TOKEN_KEYS.has(k) || UNREPORTED_KEYS.has(k) || k.endsWith("_kcount"))) return null;
+    if (typeof v !== "number" && !((TOKEN_KEYS.has(k) || UNREPORTED_KEYS.has(k)) && isTiered(v))) return null;
+  }
+  const has = (k: string) => entries.some(([key]) => key === k);
+  // Cache prices without an input price: the library refuses the price; let it say so.
+  if ((has("cache_read_mtok") || has("cache_write_mtok")) && !has("input_mtok")) return null;
+  const sorted: Array<readonly [string, number | Tiered]> = entries.map(([k, v]) => [k, isTiered(v) ? { base: v.base, tiers: [...v.tiers].sort((a, b) => a.start - b.start) } : (v as number)] as const);
+  return (u) => {
+    const cacheRead = has("cache_read_mtok") ? u.cachedInput : 0;
+    const cacheWrite = has("cache_write_mtok") ? u.cacheWrite : 0;
+    const plainInput = u.input - cacheRead - cacheWrite;
+    if (plainInput < 0) return null; // the library refuses usage whose parts exceed the whole
+    const count: Record<string, number> = { input_mtok: plainInput, output_mtok: u.output, cache_read_mtok: cacheRead, cache_write_mtok: cacheWrite, requests_kcount: 1 };
+    let input = 0;
+    let output = 0;
+    let other = 0;
+    for (const [k, price] of sorted) {
+      const n = count[k] ?? 0;
+      const per = k.endsWith("_kcount") ? 1e3 : 1e6;
+      let v = 0;
+      if (typeof price === "number") v = (price * n) / per;
+      else if (n > 0) {
+        let p = price.base;
+        for (const t of price.tiers) if (u.input > t.start) p = t.price;
+        v = (((p * n) / 1e6) * 1e6) / per;
+      }
+      if (k === "output_mtok") output += v;
+      else if (TOKEN_KEYS.has(k) || UNREPORTED_KEYS.has(k)) input += v;
+      else other += v;
+    }
+    return input + output + other;
+  };
+}
+
+const pricers = new Map<string, Pricer | null>();
+
 /** The catalog's cost in USD for this usage (tiers and dated prices applied), or null when unpriced. */
 export function catalogCostUsd(provider: ProviderId, model: string, usage: TokenUsage, at: Date): number | null {
   const providerId = CATALOG_PROVIDER[provider];
@@ -44,6 +111,14 @@ export function catalogCostUsd(provider: ProviderId, model: string, usage: Token
   try {
     const slim = matchedProvider(providerId, model);
     if (!slim) return null;
+    const key = `${providerId}|${model}`;
+    let pricer = pricers.get(key);
+    if (pricer === undefined) {
+      pricer = compilePricer(slim.models[0]?.prices);
+      if (pricers.size > 5_000) pricers.clear();
+      pricers.set(key, pricer);
+    }
+    if (pricer) return pricer(usage);
     const r = calcPrice(catalogUsage(usage), model, { provider: slim, timestamp: at });
     return r ? r.total_price : null;
   } catch {
