@@ -776,17 +776,27 @@ test("no secret, virtual key or PII is in PostgreSQL, Redis, the logs, /metrics 
   expectNoPii("/metrics, /health, / and the admin API", outputs);
 });
 
-test("embedded mode (PGlite): a virtual key is in no file of the data directory and not in the logs", async () => {
+test("embedded mode (PGlite): no virtual key, provider key or canary PII is in any file of the data directory or the logs", async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "helix-security-pglite-"));
   const masterKey = `sk-master-${rnd(40)}`;
-  const local = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: writeConfig(fake), HELIX_DATA_DIR: dataDir, MASTER_KEY: masterKey, HELIX_EMBEDDINGS_OFFLINE: "true" });
+  const local = await startHelix({
+    ...upstreamEnv(fake),
+    OPENAI_API_KEY: SECRET.openai,
+    HELIX_CONFIG: writeConfig(fake),
+    HELIX_DATA_DIR: dataDir,
+    MASTER_KEY: masterKey,
+    HELIX_EMBEDDINGS_OFFLINE: "true",
+  });
   let key = "";
   try {
     const created = await adminRequest(local.url, masterKey, "POST", "/helix/keys", { name: "embedded", team: "t" });
     expect(created.status).toBe(201);
     key = created.json.key as string;
     const c = new OpenAI({ baseURL: local.baseURL, apiKey: key, maxRetries: 0 });
-    await c.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `embedded ${RUN}` }] });
+    const content = `embedded ${RUN}: mail ${PII.email}, card ${PII.card}, key ${SECRET.inPrompt}`;
+    await c.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }] });
+    for await (const chunk of await c.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `${content} (streamed)` }], stream: true })) void chunk;
+    await c.embeddings.create({ model: "text-embedding-3-small", input: content });
     await adminRequest(local.url, masterKey, "DELETE", `/helix/keys/${created.json.id}`);
   } finally {
     await local.stop();
@@ -804,7 +814,10 @@ test("embedded mode (PGlite): a virtual key is in no file of the data directory 
   expect(files.length).toBeGreaterThan(50);
   const bytes = files.map((f) => readFileSync(f).toString("latin1")).join("\n");
   expect(bytes).toContain("sk-helix-"); // the display prefix is stored, as designed
-  expectNoSecrets("PGlite's data directory", bytes, { virtual: key, master: masterKey });
-  expectNoSecrets("the embedded instance's logs", local.output(), { virtual: key, master: masterKey });
+  const secrets = { virtual: key, master: masterKey, openai: SECRET.openai, inPrompt: SECRET.inPrompt };
+  expectNoSecrets("PGlite's data directory", bytes, secrets);
+  expectNoPii("PGlite's data directory", bytes);
+  expectNoSecrets("the embedded instance's logs", local.output(), secrets);
+  expectNoPii("the embedded instance's logs", local.output());
   expect(existsSync(dataDir)).toBe(true);
 });
