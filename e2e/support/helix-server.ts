@@ -12,6 +12,8 @@ export interface HelixServer {
   /** Base URL for the OpenAI SDK. */
   baseURL: string;
   output: () => string;
+  /** The spawned server process (the server may run in it or in a child of it). */
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startHelix(env: Record<string, string | undefined> = {}): 
     url,
     baseURL: `${url}/v1`,
     output: () => out,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
