@@ -11,7 +11,8 @@
 //     table, any Redis key or value, or the logs (PostgreSQL here; PGlite's files in the last test);
 //   - canary secrets and PII sent through every path (chat plain and streamed, each provider kind,
 //     embeddings, cache hits, upstream 4xx/5xx and unreachable upstreams, validation errors, wrong
-//     keys) are in no table, Redis entry, log line, metric, admin/config/stats answer or error body;
+//     keys, alert webhooks, config reloads) are in no table, Redis entry, log line, metric,
+//     admin/config/stats answer, error body or trace sent to Langfuse, and no PII reaches a provider;
 //   - a cached answer (exact and semantic, plain and streamed) is never served to another team or
 //     org, with Redis;
 //   - after too many wrong passwords even the right one is refused (per email and address);
@@ -37,6 +38,7 @@ import { startHelix, type HelixServer } from "./support/helix-server";
 import { adminRequest } from "./support/admin";
 import { startFakeUpstream, upstreamEnv, writeConfig, type FakeUpstream } from "./support/fixtures";
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from "./support/databases";
+import { startFakeLangfuse, type FakeLangfuse } from "../test/fake-langfuse/server";
 import { signInToDashboard } from "./support/dashboard-session";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -72,6 +74,9 @@ const SECRET = {
   adminPassword: `pw-${rnd(30)}`,
   viewerPassword: `pw-${rnd(30)}`,
   nextauthSecret: `na${rnd(40)}`,
+  // Tracing to a (fake) Langfuse: its keys, and what it receives, are checked like everything else.
+  langfusePublic: `pk-lf-${rnd(32)}`,
+  langfuseSecret: `sk-lf-${rnd(32)}`,
   // Budget alert webhooks: a Slack-style URL whose path is the credential, and an Authorization header.
   webhookPath: `wh${rnd(32)}`,
   webhookHeader: `wh${rnd(32)}`,
@@ -89,7 +94,7 @@ const PII = { email: `canary.${rnd(12).toLowerCase()}@example-canary.org`, card:
 
 /** The part of a secret that is its own: without a well-known prefix such as "sk-proj-". */
 function distinctive(secret: string): string {
-  return secret.replace(/^(sk-master-|sk-proj-|sk-ant-api03-|AIza|gsk_|sk-local-|invalid-|pg|pw-|na|wh|sk-helix-|sk-)/, "");
+  return secret.replace(/^(sk-master-|sk-proj-|sk-ant-api03-|AIza|gsk_|sk-local-|invalid-|pg|pw-|na|wh|pk-lf-|sk-lf-|sk-helix-|sk-)/, "");
 }
 
 /** Every 8-character window of the secret's own part; any one found in `text` is a leak. */
@@ -123,6 +128,7 @@ const VIEWER = { email: "security-viewer@example.com", password: SECRET.viewerPa
 const RUN = rnd(8);
 
 let fake: FakeUpstream;
+let langfuse: FakeLangfuse;
 let configFile: string;
 let db: TestDatabase;
 let helix: HelixServer;
@@ -138,6 +144,7 @@ test.setTimeout(120_000);
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   fake = await startFakeUpstream();
+  langfuse = await startFakeLangfuse(SECRET.langfusePublic, SECRET.langfuseSecret);
   db = await createTestDatabase();
   redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
@@ -195,6 +202,9 @@ test.beforeAll(async () => {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     NEXTAUTH_SECRET: SECRET.nextauthSecret,
+    LANGFUSE_PUBLIC_KEY: SECRET.langfusePublic,
+    LANGFUSE_SECRET_KEY: SECRET.langfuseSecret,
+    LANGFUSE_HOST: langfuse.url,
     HELIX_DEBUG: "true",
     HELIX_EMBEDDINGS_OFFLINE: "true",
   });
@@ -203,6 +213,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await helix?.stop();
   await fake?.close();
+  await langfuse?.close();
   await db?.drop();
   if (redis) {
     await redis.flushdb();
@@ -608,6 +619,12 @@ test("canary secrets and PII through every path: the provider gets no PII, clien
   expect(bodies).toContain(RUN);
   expectNoPii("what the provider received", bodies);
   expectNoSecrets("what the provider received", bodies, { inPrompt: SECRET.inPrompt, master: SECRET.master });
+  // The traces Helix sent to Langfuse (authenticated with its keys) carry no PII and no secret.
+  await expect.poll(() => langfuse.events.filter((e) => e.type === "generation-create").length, { timeout: 15_000 }).toBeGreaterThan(10);
+  expect(langfuse.unauthorized).toBe(0);
+  const traces = JSON.stringify(langfuse.events);
+  expectNoPii("the traces sent to Langfuse", traces);
+  expectNoSecrets("the traces sent to Langfuse", traces, { ...SECRET, virtual });
   // Nor did the master key or a virtual key travel upstream in a header.
   expectNoSecrets("the headers the provider received", sent, { master: SECRET.master, virtual: virtual, dbPassword: SECRET.dbPassword });
 
@@ -665,7 +682,7 @@ test("no response any dashboard page receives, and no file under .next/static, h
   await page.goto(`${helix.url}/helix/keys`);
   const bodies = await Promise.all(received.map(async (r) => `${r.url}\n${await r.body}`));
   expect(bodies.length).toBeGreaterThan(20);
-  const browserSecrets = { openai: SECRET.openai, anthropic: SECRET.anthropic, google: SECRET.google, groq: SECRET.groq, local: SECRET.local, badUpstream: SECRET.badUpstream, master: SECRET.master, dbPassword: SECRET.dbPassword, dbQueryPassword: SECRET.dbQueryPassword, adminPassword: SECRET.adminPassword, viewerPassword: SECRET.viewerPassword, nextauthSecret: SECRET.nextauthSecret };
+  const browserSecrets = { openai: SECRET.openai, anthropic: SECRET.anthropic, google: SECRET.google, groq: SECRET.groq, local: SECRET.local, badUpstream: SECRET.badUpstream, master: SECRET.master, dbPassword: SECRET.dbPassword, dbQueryPassword: SECRET.dbQueryPassword, adminPassword: SECRET.adminPassword, viewerPassword: SECRET.viewerPassword, nextauthSecret: SECRET.nextauthSecret, langfuseSecret: SECRET.langfuseSecret };
   const all = bodies.join("\n");
   expect(all.includes("API key set")).toBe(true); // the welcome page says that a key is set, never which
   expectNoSecrets("responses the browser received", all, browserSecrets);
