@@ -68,6 +68,11 @@ const server = createServer((req, res) => {
   if (handler) void listenerFor(handler)(req, res);
   else void nextHandler(req, res);
 });
+// Idle keep-alive connections stay open longer than clients and proxies keep theirs (undici 4 s,
+// nginx upstream keepalive 60 s, cloud load balancers 60 s): a server that closes first races the
+// client's next request on that socket, which then fails with ECONNRESET.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 // A burst of new connections (a thousand streaming clients starting at once) overflows Node's
 // default accept backlog of 511: clients then wait for SYN retransmits or are reset.
 server.listen({ port, host: hostname, backlog: 4096 }, () => {
