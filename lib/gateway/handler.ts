@@ -155,13 +155,16 @@ async function respond(ctx: GatewayContext, result: GatewayResult): Promise<Resp
   }
 }
 
-/** The gateway's entry point for one endpoint: runs the pipeline and builds the response once. */
 /** The public paths of each endpoint (Next rewrites /v1 to /api/v1; the fast path serves both). */
 const PATHS: Record<Endpoint, readonly string[]> = {
   "chat.completions": ["/v1/chat/completions", "/api/v1/chat/completions"],
   embeddings: ["/v1/embeddings", "/api/v1/embeddings"],
 };
 
+/**
+ * The gateway's entry point for one endpoint: runs the pipeline and builds the response once.
+ * The same handler is registered for server.mjs's fast path (lib/http/fast-routes.ts).
+ */
 export function gatewayHandler(endpoint: Endpoint): (request: Request) => Promise<Response> {
   const handler = async (request: Request): Promise<Response> => {
     if (isShuttingDown()) {
