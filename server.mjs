@@ -8,13 +8,14 @@
 // loads their route, so the first request of each goes through Next: one pipeline either way.
 // Plain JavaScript: it runs before and outside the Next build.
 import { createServer } from "node:http";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { getRequestListener } from "@hono/node-server";
 
 // As `next start` does, before Next (and React) load: production unless told otherwise. (A launcher
 // outside the app, like Next's own CLI: lib/env.ts is not loadable here.)
 // eslint-disable-next-line no-restricted-properties
-process.env.NODE_ENV ??= "production";
+process.env.NODE_ENV ||= "production";
 const { default: next } = await import("next");
 
 const { values } = parseArgs({
@@ -50,12 +51,34 @@ function errorHandler(err) {
   return Response.json({ error: { message, type, param: null, code: null } }, { status: bad ? 400 : 500 });
 }
 
+const gzipAsync = promisify(gzip);
+
+/**
+ * Next compresses answers for clients that accept gzip (`compress`, on by default, from 1 KB); the
+ * fast path does the same for JSON (embeddings are large). Streams are left alone (no-transform).
+ * @param {Request} request
+ * @param {Response} response
+ */
+async function compressed(request, response) {
+  const type = response.headers.get("content-type") ?? "";
+  if (!response.body || !type.startsWith("application/json") || response.headers.has("content-encoding")) return response;
+  if (!/\bgzip\b/i.test(request.headers.get("accept-encoding") ?? "")) return response;
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers = new Headers(response.headers);
+  headers.append("vary", "Accept-Encoding");
+  if (body.length < 1024) return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  headers.set("content-encoding", "gzip");
+  headers.delete("content-length");
+  return new Response(await gzipAsync(body), { status: response.status, statusText: response.statusText, headers });
+}
+
 /** @param {FastHandler} handler */
 function listenerFor(handler) {
   let l = listeners.get(handler);
   if (!l) {
     // overrideGlobalObjects: false — Next and Helix keep the platform's Request and Response.
-    l = getRequestListener((request) => handler(request), { overrideGlobalObjects: false, errorHandler });
+    // hostname: the adapter's fallback for a request without Host (HTTP/1.0), as Next accepts it.
+    l = getRequestListener(async (request) => compressed(request, await handler(request)), { overrideGlobalObjects: false, errorHandler, hostname: "localhost" });
     listeners.set(handler, l);
   }
   return l;
@@ -65,8 +88,11 @@ const server = createServer((req, res) => {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const handler = routes[KEY]?.get(`${req.method} ${q < 0 ? url : url.slice(0, q)}`);
-  if (handler) void listenerFor(handler)(req, res);
-  else void nextHandler(req, res);
+  if (handler) {
+    // Host is case-insensitive; the adapter refuses one that URL parsing would lower-case.
+    if (req.headers.host) req.headers.host = req.headers.host.toLowerCase();
+    void listenerFor(handler)(req, res);
+  } else void nextHandler(req, res);
 });
 // Idle keep-alive connections stay open longer than clients and proxies keep theirs (undici 4 s,
 // nginx upstream keepalive 60 s, cloud load balancers 60 s): a server that closes first races the

@@ -53,6 +53,13 @@ describe("compilePricer", () => {
     expect(compilePricer([{ prices: { input_mtok: 1 } }])).toBeNull();
     expect(compilePricer({ input_mtok: 1, audio_hours: 2 })).toBeNull();
     expect(compilePricer({ cache_read_mtok: 1 })).toBeNull();
+    // Shapes the library refuses (no parent price, overlaps without join units, bad numbers).
+    expect(compilePricer({ input_mtok: 1, cache_write_1h_mtok: 2 })).toBeNull();
+    expect(compilePricer({ input_mtok: 1, output_audio_mtok: 2 })).toBeNull();
+    expect(compilePricer({ input_mtok: 1, cache_read_mtok: 0.1, input_audio_mtok: 2 })).toBeNull();
+    expect(compilePricer({ input_mtok: Number.NaN })).toBeNull();
+    expect(compilePricer({ input_mtok: -1 })).toBeNull();
+    expect(compilePricer({ input_mtok: { base: 1, tiers: [{ start: 1.5, price: 2 }] } })).toBeNull();
     expect(compilePricer({ input_mtok: 1, output_mtok: 2, requests_kcount: 3, web_searches_kcount: 10 })).not.toBeNull();
   });
 });

@@ -72,8 +72,28 @@ export function compilePricer(prices: unknown): Pricer | null {
     if (typeof v !== "number" && !((TOKEN_KEYS.has(k) || UNREPORTED_KEYS.has(k)) && isTiered(v))) return null;
   }
   const has = (k: string) => entries.some(([key]) => key === k);
-  // Cache prices without an input price: the library refuses the price; let it say so.
-  if ((has("cache_read_mtok") || has("cache_write_mtok")) && !has("input_mtok")) return null;
+  const valid = (n: unknown) => typeof n === "number" && Number.isFinite(n) && n >= 0;
+  for (const [, v] of entries) {
+    if (isTiered(v) ? !valid(v.base) || v.tiers.some((t) => !valid(t.price) || !Number.isSafeInteger(t.start) || t.start < 0) : !valid(v)) return null;
+  }
+  // Shapes the library refuses or prices by rules of its own are left to it: a finer price
+  // without its parent's, or multimodal input beside cache prices (their overlap needs join units).
+  const parents: Record<string, string[]> = {
+    cache_read_mtok: ["input_mtok"],
+    cache_write_mtok: ["input_mtok"],
+    cache_write_1h_mtok: ["cache_write_mtok", "input_mtok"],
+    input_audio_mtok: ["input_mtok"],
+    input_image_mtok: ["input_mtok"],
+    input_video_mtok: ["input_mtok"],
+    cache_audio_read_mtok: ["cache_read_mtok", "input_audio_mtok"],
+    cache_image_read_mtok: ["cache_read_mtok", "input_image_mtok"],
+    output_audio_mtok: ["output_mtok"],
+    output_image_mtok: ["output_mtok"],
+    output_video_mtok: ["output_mtok"],
+  };
+  for (const [k] of entries) if ((parents[k] ?? []).some((p) => !has(p))) return null;
+  const multimodalInput = has("input_audio_mtok") || has("input_image_mtok") || has("input_video_mtok");
+  if (multimodalInput && (has("cache_read_mtok") || has("cache_write_mtok"))) return null;
   const sorted: Array<readonly [string, number | Tiered]> = entries.map(([k, v]) => [k, isTiered(v) ? { base: v.base, tiers: [...v.tiers].sort((a, b) => a.start - b.start) } : (v as number)] as const);
   return (u) => {
     const cacheRead = has("cache_read_mtok") ? u.cachedInput : 0;
