@@ -444,11 +444,12 @@ export function upstreamErrorFrom(provider: string, status: number, headers: Hea
 }
 
 /** An error object sent inside a 200 stream (`data: {"error": ...}`), as an UpstreamError. */
-export function streamedUpstreamError(provider: string, payload: unknown, status = 500): UpstreamError {
+/** `scrub`: removes what must not be repeated (withoutCredentials with the headers sent). */
+export function streamedUpstreamError(provider: string, payload: unknown, status = 500, scrub: (text: string) => string = (t) => t): UpstreamError {
   const e = errorObject(payload) as Record<string, unknown> | undefined;
   const numeric = typeof e?.code === "number" ? e.code : typeof e?.status === "number" ? e.status : undefined;
   const st = numeric !== undefined && numeric >= 400 && numeric < 600 ? numeric : status;
-  return new UpstreamError(provider, st, `${extractUpstreamMessage(payload, JSON.stringify(payload), st)}`, {
+  return new UpstreamError(provider, st, scrub(`${extractUpstreamMessage(payload, JSON.stringify(payload), st)}`), {
     code: typeof e?.code === "string" ? e.code : undefined,
   });
 }

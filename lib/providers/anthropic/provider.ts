@@ -2,7 +2,7 @@
 import "server-only";
 import type { ChatCompletionRequest } from "@/lib/gateway/openai-contract";
 import { InvalidRequestError } from "@/lib/errors";
-import { requestEventStream, requestJson } from "../http";
+import { requestEventStream, requestJson, withoutCredentials } from "../http";
 import { guardedStream } from "../openai-shapes";
 import type { Provider, ProviderTarget } from "../types";
 import { fromAnthropicResponse, toAnthropicRequest, translateAnthropicStream, usesJsonTool, type AnthropicResponse } from "./translate";
@@ -41,11 +41,9 @@ export const anthropicProvider: Provider = {
   },
 
   async chatStream(req, target, opts) {
-    const events = await requestEventStream(
-      { provider: "anthropic", url: messagesUrl(target), headers: headers(target), body: body(req, target, true) },
-      opts,
-    );
-    return guardedStream(events, translateAnthropicStream(events, target.upstreamModel, usesJsonTool(req)));
+    const sent = headers(target);
+    const events = await requestEventStream({ provider: "anthropic", url: messagesUrl(target), headers: sent, body: body(req, target, true) }, opts);
+    return guardedStream(events, translateAnthropicStream(events, target.upstreamModel, usesJsonTool(req), (t) => withoutCredentials(t, sent)));
   },
 
   async embeddings() {

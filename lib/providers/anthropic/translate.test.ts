@@ -3,6 +3,7 @@ import type { ChatCompletionRequest } from "@/lib/gateway/openai-contract";
 import { BadGatewayError, InvalidRequestError, UpstreamError } from "@/lib/errors";
 import { collect, sseEvents } from "../test-events";
 import { JSON_TOOL_NAME, fromAnthropicResponse, mapUsage, toAnthropicRequest, translateAnthropicStream } from "./translate";
+import { withoutCredentials } from "../http";
 
 const req = (r: Partial<ChatCompletionRequest>): ChatCompletionRequest => ({ model: "claude", messages: [], ...r }) as ChatCompletionRequest;
 
@@ -329,5 +330,15 @@ describe("translateAnthropicStream", () => {
     expect(err).toBeInstanceOf(UpstreamError);
     expect((err as UpstreamError).message).toBe("Overloaded");
     expect((err as UpstreamError).retryable).toBe(true);
+  });
+
+  it("an error event quoting the key that was sent is cleaned of it", async () => {
+    const key = "sk-ant-canary-0123456789abcdef";
+    const scrub = (t: string) => withoutCredentials(t, { "x-api-key": key });
+    const err = await collect(
+      translateAnthropicStream(sseEvents([streamStart, { type: "error", error: { type: "authentication_error", message: `invalid x-api-key: ${key}` } }]), "m", false, scrub),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as Error).message).toBe("invalid x-api-key: ****");
   });
 });

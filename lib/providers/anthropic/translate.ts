@@ -351,6 +351,8 @@ export async function* translateAnthropicStream(
   events: AsyncIterable<SseEvent>,
   fallbackModel: string,
   jsonTool = false,
+  /** Cleans an error event's text of the credentials sent (some servers and proxies quote them). */
+  scrub: (text: string) => string = (t) => t,
 ): AsyncGenerator<ChatCompletionChunk> {
   const head: ChunkHead = { id: newCompletionId(), created: nowSeconds(), model: fallbackModel };
   const usage: AnthropicUsage = {};
@@ -439,7 +441,7 @@ export async function* translateAnthropicStream(
       case "error": {
         const e = data.error ?? {};
         const status = (e.type && ERROR_STATUS[e.type]) || 500;
-        throw new UpstreamError("anthropic", status, typeof e.message === "string" ? e.message : "anthropic stream error", {
+        throw new UpstreamError("anthropic", status, typeof e.message === "string" ? scrub(e.message) : "anthropic stream error", {
           code: typeof e.type === "string" ? e.type : undefined,
         });
       }

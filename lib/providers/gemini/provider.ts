@@ -1,6 +1,6 @@
 // Google Gemini (Generative Language API) behind the OpenAI contract.
 import "server-only";
-import { requestEventStream, requestJson } from "../http";
+import { requestEventStream, requestJson, withoutCredentials } from "../http";
 import { guardedStream } from "../openai-shapes";
 import type { Provider, ProviderTarget } from "../types";
 import {
@@ -38,11 +38,9 @@ export const geminiProvider: Provider = {
   },
 
   async chatStream(req, target, opts) {
-    const events = await requestEventStream(
-      { provider: "gemini", url: geminiUrl(target, "streamGenerateContent", "?alt=sse"), headers: headers(target), body: toGeminiRequest(req) },
-      opts,
-    );
-    return guardedStream(events, translateGeminiStream(events, target.upstreamModel));
+    const sent = headers(target);
+    const events = await requestEventStream({ provider: "gemini", url: geminiUrl(target, "streamGenerateContent", "?alt=sse"), headers: sent, body: toGeminiRequest(req) }, opts);
+    return guardedStream(events, translateGeminiStream(events, target.upstreamModel, (t) => withoutCredentials(t, sent)));
   },
 
   async embeddings(req, target, opts) {

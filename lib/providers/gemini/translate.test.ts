@@ -3,6 +3,7 @@ import type { ChatCompletionRequest, EmbeddingsRequest } from "@/lib/gateway/ope
 import { BadGatewayError, InvalidRequestError, UpstreamError } from "@/lib/errors";
 import { collect, sseEvents } from "../test-events";
 import {
+import { withoutCredentials } from "../http";
   fromGeminiEmbeddings,
   fromGeminiResponse,
   mapGeminiUsage,
@@ -251,6 +252,17 @@ describe("translateGeminiStream", () => {
     );
     expect(err).toBeInstanceOf(UpstreamError);
     expect((err as UpstreamError).retryable).toBe(true);
+  });
+
+  it("an error payload quoting the key that was sent is cleaned of it", async () => {
+    const key = "AIza-canary-0123456789abcdef";
+    const scrub = (t: string) => withoutCredentials(t, { "x-goog-api-key": key });
+    const err = await collect(translateGeminiStream(sseEvents([{ error: { code: 400, message: `API key not valid: ${key}`, status: "INVALID_ARGUMENT" } }]), "m", scrub)).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as Error).message).not.toContain(key);
+    expect((err as Error).message).toContain("****");
   });
 });
 

@@ -335,7 +335,12 @@ export function fromGeminiResponse(res: GeminiResponse, fallbackModel: string): 
 }
 
 /** Gemini stream events (each a partial GenerateContentResponse) → OpenAI chunks. */
-export async function* translateGeminiStream(events: AsyncIterable<SseEvent>, fallbackModel: string): AsyncGenerator<ChatCompletionChunk> {
+/** `scrub` cleans an error event's text of the credentials sent (some servers quote them). */
+export async function* translateGeminiStream(
+  events: AsyncIterable<SseEvent>,
+  fallbackModel: string,
+  scrub: (text: string) => string = (t) => t,
+): AsyncGenerator<ChatCompletionChunk> {
   const head: ChunkHead = { id: newCompletionId(), created: nowSeconds(), model: fallbackModel };
   const started = new Set<number>();
   const finished = new Set<number>();
@@ -350,7 +355,7 @@ export async function* translateGeminiStream(events: AsyncIterable<SseEvent>, fa
     } catch {
       throw new BadGatewayError(`gemini sent an unreadable stream event: ${ev.data.slice(0, 200)}`);
     }
-    if (res.error !== undefined) throw streamedUpstreamError("gemini", res);
+    if (res.error !== undefined) throw streamedUpstreamError("gemini", res, undefined, scrub);
     if (res.modelVersion) head.model = res.modelVersion;
     if (res.usageMetadata) usage = res.usageMetadata;
     if (res.promptFeedback?.blockReason && !res.candidates?.length) blocked = true;

@@ -4,6 +4,7 @@ import { BadGatewayError, UpstreamError } from "@/lib/errors";
 import { collect, sseEvents } from "../test-events";
 import { groqChunkUsage, prepareGroqChat } from "../groq/provider";
 import { buildChatBody, joinUrl, openAIHeaders, translateOpenAIStream } from "./base";
+import { withoutCredentials } from "../http";
 
 const target = { provider: "openai" as const, upstreamModel: "gpt-4o-mini-2024-07-18", apiBase: "https://api.openai.com/v1", apiKey: "sk-1" };
 
@@ -73,6 +74,16 @@ const c = (content: string | null, extra: object = {}) => ({
 const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
 
 describe("translateOpenAIStream", () => {
+  it("an error event quoting the key that was sent is cleaned of it", async () => {
+    const key = "sk-proj-canary-0123456789abcdef";
+    const scrub = (t: string) => withoutCredentials(t, { authorization: `Bearer ${key}` });
+    const err = await collect(translateOpenAIStream({ id: "openai" }, sseEvents([c("He"), { error: { message: `Incorrect API key provided: ${key}` } }]), scrub)).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as Error).message).toBe("Incorrect API key provided: ****");
+  });
+
   it("passes chunks through and requires [DONE]", async () => {
     const out = await collect(translateOpenAIStream({ id: "openai" }, sseEvents([c("He"), c("y"), { ...c(null), choices: [], usage }, "[DONE]"])));
     expect(out).toHaveLength(3);

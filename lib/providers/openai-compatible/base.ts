@@ -11,7 +11,7 @@ import type {
   Usage,
 } from "@/lib/gateway/openai-contract";
 import { BadGatewayError } from "@/lib/errors";
-import { requestEventStream, requestJson, streamedUpstreamError, unexpectedEnd, type SseEvent } from "../http";
+import { requestEventStream, requestJson, streamedUpstreamError, unexpectedEnd, withoutCredentials, type SseEvent } from "../http";
 import { guardedStream, newCompletionId, nowSeconds, usageChunk } from "../openai-shapes";
 import type { CallOptions, ChunkStream, Provider, ProviderId, ProviderTarget } from "../types";
 
@@ -65,11 +65,12 @@ export function createOpenAICompatibleProvider(spec: OpenAICompatibleSpec): Prov
   }
 
   async function chatStream(req: ChatCompletionRequest, target: ProviderTarget, opts: CallOptions): Promise<ChunkStream> {
+    const headers = openAIHeaders(target);
     const events = await requestEventStream(
-      { provider: id, url: joinUrl(target.apiBase, "/chat/completions"), headers: openAIHeaders(target), body: buildChatBody(spec, req, target, true) },
+      { provider: id, url: joinUrl(target.apiBase, "/chat/completions"), headers, body: buildChatBody(spec, req, target, true) },
       opts,
     );
-    return guardedStream(events, translateOpenAIStream(spec, events));
+    return guardedStream(events, translateOpenAIStream(spec, events, (t) => withoutCredentials(t, headers)));
   }
 
   async function embeddings(req: EmbeddingsRequest, target: ProviderTarget, opts: CallOptions): Promise<EmbeddingsResponse> {
@@ -101,7 +102,12 @@ export function normalizeCompletion(id: ProviderId, res: JsonBody, target: Provi
  * stream broke), and usage ends up in one final `choices: []` chunk even from servers that put it
  * on a content chunk or in a vendor field.
  */
-export async function* translateOpenAIStream(spec: OpenAICompatibleSpec, events: AsyncIterable<SseEvent>): AsyncGenerator<ChatCompletionChunk> {
+/** `scrub` cleans an error event's text of the credentials sent (some servers quote them). */
+export async function* translateOpenAIStream(
+  spec: OpenAICompatibleSpec,
+  events: AsyncIterable<SseEvent>,
+  scrub: (text: string) => string = (t) => t,
+): AsyncGenerator<ChatCompletionChunk> {
   let done = false;
   let usageSent = false;
   let pendingUsage: Usage | undefined;
@@ -121,7 +127,7 @@ export async function* translateOpenAIStream(spec: OpenAICompatibleSpec, events:
     } catch {
       throw new BadGatewayError(`${spec.id} sent an unreadable stream event: ${data.slice(0, 200)}`);
     }
-    if (parsed.error !== undefined && parsed.error !== null) throw streamedUpstreamError(spec.id, parsed);
+    if (parsed.error !== undefined && parsed.error !== null) throw streamedUpstreamError(spec.id, parsed, undefined, scrub);
     const c = parsed as unknown as ChatCompletionChunk;
     if (!Array.isArray(c.choices)) c.choices = [];
     const vendorUsage = spec.extraChunkUsage?.(parsed);
