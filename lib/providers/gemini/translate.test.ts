@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest, EmbeddingsRequest } from "@/lib/gateway/openai-contract";
 import { BadGatewayError, InvalidRequestError, UpstreamError } from "@/lib/errors";
 import { collect, sseEvents } from "../test-events";
-import {
 import { withoutCredentials } from "../http";
+import {
   fromGeminiEmbeddings,
   fromGeminiResponse,
   mapGeminiUsage,
