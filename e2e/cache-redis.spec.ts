@@ -1,10 +1,10 @@
 // Production mode: PostgreSQL and a Redis of this test's own (so it can be stopped), two Helix
 // instances. Cached answers are shared by a team across instances and never across teams; with
 // Redis gone, answers keep flowing and the cache comes back by itself.
-import { spawn, type ChildProcess } from "node:child_process";
 import { test, expect } from "@playwright/test";
 import OpenAI from "openai";
-import { freePort, startHelix, type HelixServer } from "./support/helix-server";
+import { startHelix, type HelixServer } from "./support/helix-server";
+import { privateRedis, type PrivateRedis } from "./support/private-services";
 import { adminRequest } from "./support/admin";
 import { startFakeUpstream, upstreamEnv, writeConfig, type FakeUpstream } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
@@ -12,45 +12,20 @@ import { createTestDatabase, type TestDatabase } from "./support/databases";
 const MASTER = "sk-master-cache-e2e";
 let fake: FakeUpstream;
 let db: TestDatabase;
-let redisPort: number;
-let redis: ChildProcess | undefined;
+let redis: PrivateRedis;
 let a: HelixServer;
 let b: HelixServer;
-
-async function startRedis(): Promise<void> {
-  redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  await expect
-    .poll(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const p = spawn("redis-cli", ["-p", String(redisPort), "ping"], { stdio: "ignore" });
-          p.on("exit", (code) => resolve(code === 0));
-        }),
-      { timeout: 10_000 },
-    )
-    .toBe(true);
-}
-
-async function stopRedis(): Promise<void> {
-  const r = redis;
-  redis = undefined;
-  if (!r || r.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    r.once("exit", () => resolve());
-    r.kill("SIGKILL");
-  });
-}
 
 test.beforeAll(async () => {
   fake = await startFakeUpstream();
   db = await createTestDatabase();
-  redisPort = await freePort();
-  await startRedis();
+  redis = await privateRedis();
+  await redis.start();
   const env = {
     ...upstreamEnv(fake),
     HELIX_CONFIG: writeConfig(fake),
     DATABASE_URL: db.url,
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    REDIS_URL: redis.url,
     MASTER_KEY: MASTER,
     HELIX_EMBEDDINGS_OFFLINE: "true",
   };
@@ -59,7 +34,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
-  await stopRedis();
+  await redis?.kill();
   await fake?.close();
   await db?.drop();
 });
@@ -202,7 +177,7 @@ test("Redis stopped mid-run: answers keep flowing, readiness says degraded, the 
   await ask(a, key, prompt);
   await expect.poll(async () => (await ask(a, key, prompt)).cache, { timeout: 5000 }).toBe("HIT");
 
-  await stopRedis();
+  await redis.kill();
   for (let i = 0; i < 5; i++) {
     const r = await ask(i % 2 ? a : b, key, `${prompt} while down ${i}`);
     expect(r.text).toBe(`Echo: ${prompt} while down ${i}`);
@@ -211,7 +186,7 @@ test("Redis stopped mid-run: answers keep flowing, readiness says degraded, the 
   expect(ready.status).toBe(200);
   expect(((await ready.json()) as { status: string }).status).toBe("degraded");
 
-  await startRedis();
+  await redis.start();
   const again = `${prompt} after`;
   await expect
     .poll(
