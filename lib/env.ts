@@ -51,6 +51,12 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? "").split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
+  /**
+   * Admit OpenID Connect users whose ID token has no email_verified claim (some providers, e.g.
+   * Entra ID, omit it). Off by default: an unverified email claim would let anyone who can set
+   * their own email at the provider sign in as that dashboard user.
+   */
+  OIDC_TRUST_UNVERIFIED_EMAIL: bool,
   /** Key for the PII `hash` action (HMAC): the same on every instance, so tokens stay comparable. */
   HELIX_PII_HASH_KEY: optionalString,
 

@@ -1,6 +1,6 @@
-// Optional OpenID Connect sign-in for the dashboard. Who may enter: an existing dashboard user
-// with the same email (unless the provider says the email is unverified), or, for the domains in
-// OIDC_ALLOWED_DOMAINS, anyone whose email the provider has verified (created as a viewer).
+// Optional OpenID Connect sign-in for the dashboard. Who may enter, when the provider says the
+// email is verified (or, with OIDC_TRUST_UNVERIFIED_EMAIL, does not say): an existing dashboard
+// user with the same email, or, for the domains in OIDC_ALLOWED_DOMAINS, anyone (created as a viewer).
 import "server-only";
 import type { Provider } from "next-auth/providers/index";
 import { env } from "@/lib/env";
@@ -56,22 +56,25 @@ export async function admitOidcUser(
   claims: { email?: string | null; email_verified?: boolean | string; name?: string | null },
   users: DashboardUserStore,
   allowedDomains: string[] = env().OIDC_ALLOWED_DOMAINS,
+  trustUnverified: boolean = env().OIDC_TRUST_UNVERIFIED_EMAIL,
 ): Promise<DashboardUser | null> {
   if (!claims.email) return null;
   const email = normalizeEmail(claims.email);
   const isVerified = verified(claims.email_verified);
+  if (!(isVerified === true || (isVerified === undefined && trustUnverified))) return null;
   const existing = await users.findByEmail(email);
   if (existing) {
-    if (isVerified === false) return null;
-    return { id: existing.id, email: existing.email, name: existing.name, role: existing.role, createdAt: existing.createdAt, updatedAt: existing.updatedAt, lastLoginAt: existing.lastLoginAt };
+    const user: DashboardUser & { passwordHash?: string | null } = { ...existing };
+    delete user.passwordHash; // never leaves the store's sign-in check
+    return user;
   }
   const domain = email.split("@").at(-1) ?? "";
-  if (isVerified !== true || !allowedDomains.includes(domain)) return null;
+  if (!allowedDomains.includes(domain)) return null;
   try {
     return await users.create({ email, name: claims.name ?? null, role: "viewer" });
   } catch {
     // Created by a parallel sign-in a moment ago.
     const again = await users.findByEmail(email);
-    return again ? admitOidcUser(claims, users, allowedDomains) : null;
+    return again ? admitOidcUser(claims, users, allowedDomains, trustUnverified) : null;
   }
 }
