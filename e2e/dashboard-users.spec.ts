@@ -1,5 +1,5 @@
 // The Users page (dashboard accounts) on the seeded demo: an admin adds a user, changes their role
-// (the user's very next API call reflects it), resets their password, deletes them; nobody can
+// (the user's very next API call reflects it), resets their password (ending their sessions), deletes them; nobody can
 // demote or delete themselves (so the last admin stays); viewers get a notice and 403s.
 import { test, expect, type Browser } from "@playwright/test";
 import { DEMO_ADMIN, screenshot, signInToDashboard, startDemoDashboard, watchConsole, type DemoDashboard } from "./support/dashboard-demo";
@@ -56,15 +56,24 @@ test("an admin manages dashboard users; role changes apply at the user's next ca
   await expect.poll(async () => (await pat.page.request.get(`${url}/api/dashboard/users`)).status()).toBe(200);
   await page.getByTestId(`user-role-${id}`).selectOption("viewer");
   await expect.poll(async () => (await pat.page.request.get(`${url}/api/dashboard/users`)).status()).toBe(403);
-  await pat.ctx.close();
+  expect((await pat.page.request.get(`${url}/api/dashboard/me`)).status()).toBe(200);
 
-  // Reset the password: the new one signs in.
+  // Reset the password: Pat's existing session ends (a reset after a leak locks the leak out) and
+  // the new password signs in.
   await page.getByTestId(`user-reset-${id}`).click();
   await page.getByTestId("reset-password").fill("pat-new-password-2");
   await page.getByTestId("reset-password-submit").click();
   await expect(page.getByTestId("reset-password-dialog")).toHaveCount(0);
+  const ended = await pat.page.request.get(`${url}/api/dashboard/me`);
+  expect(ended.status()).toBe(401);
+  expect((await ended.json()).error.message).toMatch(/session has ended/);
+  await pat.page.goto(`${url}/dashboard`);
+  await expect(pat.page).toHaveURL(/\/login/);
+  await pat.ctx.close();
   const again = await signedIn(browser, { email: person.email, password: "pat-new-password-2" });
   await again.ctx.close();
+  // The admin's own session is untouched by someone else's reset.
+  expect((await page.request.get(`${url}/api/dashboard/me`)).status()).toBe(200);
 
   // The signed-in admin cannot demote or delete themselves (the demo's only admin: the last one).
   const me = listed.find((u) => u.email === DEMO_ADMIN.email)!;

@@ -2,6 +2,7 @@
 // real session cookies: viewers get 403, no session 401, and the self/last-admin guards answer 409.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import { GET as listRoute, POST as createRoute } from "@/app/api/dashboard/users/route";
 import { DELETE as deleteRoute, PATCH as patchRoute } from "@/app/api/dashboard/users/[id]/route";
@@ -35,7 +36,8 @@ afterAll(async () => {
 
 async function cookieFor(u: DashboardUser | null): Promise<Record<string, string>> {
   if (!u) return {};
-  const token = await encode({ token: { sub: u.id, email: u.email, role: u.role }, secret: dashboardAuthSecret() });
+  // As the sign-in issues it: a session id and the user's session epoch.
+  const token = await encode({ token: { sub: u.id, email: u.email, role: u.role, sid: randomUUID(), epoch: u.sessionEpoch }, secret: dashboardAuthSecret() });
   return { cookie: `${SESSION_COOKIE}=${token}` };
 }
 
@@ -125,8 +127,18 @@ describe("dashboard users API", () => {
     const created = await createRoute(req, undefined as never);
     expect(created.status).toBe(201);
     const id = ((await created.json()) as { user: { id: string } }).user.id;
+    const before = (await dashboardUsers().findById(id))!;
+    expect((await list(before)).status).toBe(403); // a live viewer session: signed in, not allowed
     expect((await patch(viewer, id, { password: "reset-password-2" })).status).toBe(200);
     const { verifyPassword } = await import("@/lib/auth/password");
     expect(await verifyPassword("reset-password-2", (await dashboardUsers().findByEmail("new@example.com"))!.passwordHash!)).toBe(true);
+    // The reset ended the session issued before it; one issued after works.
+    const ended = await list(before);
+    expect(ended.status).toBe(401);
+    expect(ended.json.error.message).toMatch(/session has ended/);
+    expect((await list((await dashboardUsers().findById(id))!)).status).toBe(403);
+    // A name or role change does not end sessions.
+    expect((await patch(viewer, viewer.id, { name: "Renamed" })).status).toBe(200);
+    expect((await list(viewer)).status).toBe(200);
   });
 });

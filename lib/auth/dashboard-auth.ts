@@ -2,8 +2,9 @@
 // JWT sessions in an encrypted, httpOnly, SameSite=Lax cookie — `__Secure-` and Secure when the
 // dashboard is served over https. next-auth checks its own CSRF token on sign-in and sign-out.
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { headers } from "next/headers";
 import type { NextAuthOptions } from "next-auth";
-import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { applyNextAuthEnv } from "@/lib/env";
@@ -13,7 +14,8 @@ import { dashboardUsers, normalizeEmail, type DashboardRole, type DashboardUser 
 import { dashboardAuthSecret } from "./auth-secret";
 import { clearLoginAttempts, clientAddress, countLoginAttempt, LoginRateLimitedError } from "./login-rate-limit";
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./password";
-import { readDashboardToken } from "./session-token";
+import { readDashboardToken, readDashboardTokenFromCookies } from "./session-token";
+import { revokeSession, sessionIsCurrent } from "./session-state";
 import { admitOidcUser, oidcProvider } from "./oidc";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -23,6 +25,8 @@ export interface DashboardSessionUser {
   email: string;
   name: string | null;
   role: DashboardRole;
+  /** The user's session epoch at sign-in (see session-state.ts). */
+  sessionEpoch: number;
 }
 
 const Credentials = z.object({
@@ -49,7 +53,7 @@ export async function authorizeCredentials(input: unknown, req: AuthorizeRequest
   await clearLoginAttempts(email, ip);
   await users.recordLogin(user.id);
   if (needsRehash(user.passwordHash)) await users.setPasswordHash(user.id, await hashPassword(parsed.data.password));
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionEpoch: user.sessionEpoch };
 }
 
 let options: NextAuthOptions | undefined;
@@ -96,18 +100,30 @@ export function dashboardAuthOptions(): NextAuthOptions {
           token.email = dbUser.email;
           token.name = dbUser.name ?? token.name;
           token.role = dbUser.role;
+          token.epoch = dbUser.sessionEpoch;
         } else if (user) {
           const u = user as unknown as DashboardSessionUser;
           token.sub = u.id;
           token.email = u.email;
           token.name = u.name;
           token.role = u.role;
+          token.epoch = u.sessionEpoch;
         }
+        // A fresh id per sign-in, kept when next-auth re-issues the cookie: sign-out revokes it.
+        if (user) token.sid = randomUUID();
         return token;
       },
       session({ session, token }) {
         session.user = { id: token.sub, email: token.email, name: token.name, role: token.role === "admin" ? "admin" : "viewer" } as typeof session.user;
         return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (!token) return;
+        await revokeSession(token).catch((err: unknown) =>
+          logger().warn({ err, component: "dashboard-auth" }, "sign-out could not revoke the session (key-value store unreachable); the cookie is cleared"),
+        );
       },
     },
     logger: {
@@ -119,12 +135,15 @@ export function dashboardAuthOptions(): NextAuthOptions {
   return options;
 }
 
-/** The signed-in user in a server component or action, or null. */
-export async function getDashboardSession(): Promise<DashboardSessionUser | null> {
-  const session = await getServerSession(dashboardAuthOptions());
-  const u = session?.user as Partial<DashboardSessionUser> | undefined;
-  if (!u?.id || !u.email) return null;
-  return { id: u.id, email: u.email, name: u.name ?? null, role: u.role === "admin" ? "admin" : "viewer" };
+/**
+ * The signed-in user in a server component or action, as the database has it now, or null: no
+ * cookie, a deleted account, or a session that has ended (signed out, password changed).
+ */
+export async function getDashboardSession(): Promise<DashboardUser | null> {
+  const token = await readDashboardTokenFromCookies((await headers()).get("cookie"));
+  if (!token) return null;
+  const user = await dashboardUsers().findById(token.sub);
+  return user && (await sessionIsCurrent(token, user)) ? user : null;
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -142,6 +161,9 @@ export async function requireDashboardSession(request: Request, opts: { role?: "
   if (!token) throw new AuthenticationError("Sign in to the dashboard first.", { code: "session_required" });
   const user = await dashboardUsers().findById(token.sub);
   if (!user) throw new AuthenticationError("This dashboard account no longer exists; sign in again.", { code: "session_required" });
+  if (!(await sessionIsCurrent(token, user))) {
+    throw new AuthenticationError("This session has ended (signed out, or the password was changed); sign in again.", { code: "session_required" });
+  }
   if (opts.role === "admin" && user.role !== "admin") {
     throw new PermissionDeniedError("This needs the admin role; viewers can read but not change anything.", { code: "admin_required" });
   }
@@ -154,8 +176,7 @@ export async function requireDashboardSession(request: Request, opts: { role?: "
  * (Next.js already refuses server actions posted from another origin.)
  */
 export async function requireDashboardUser(opts: { role?: "admin" } = {}): Promise<DashboardUser> {
-  const session = await getDashboardSession();
-  const user = session ? await dashboardUsers().findById(session.id) : null;
+  const user = await getDashboardSession();
   if (!user) throw new AuthenticationError("Sign in to the dashboard first.", { code: "session_required" });
   if (opts.role === "admin" && user.role !== "admin") {
     throw new PermissionDeniedError("This needs the admin role; viewers can read but not change anything.", { code: "admin_required" });

@@ -1,5 +1,6 @@
 // What the sign-in, setup and dashboard pages decide before rendering (pages stay thin).
 import "server-only";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { dashboardUsers } from "@/lib/store/dashboard-users";
 import { safeCallbackPath } from "./callback-url";
@@ -7,6 +8,7 @@ import type { DashboardUser } from "@/lib/store/dashboard-users";
 import { getDashboardSession, requireDashboardUser } from "./dashboard-auth";
 import { oauthProviders, type OAuthProviderInfo } from "./oidc";
 import { getConfig } from "@/lib/config/loader";
+import { setupAllowed } from "./setup-token";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -16,17 +18,22 @@ export async function loginPage(
 ): Promise<{ callbackUrl: string; notice?: string; error?: string; providers: OAuthProviderInfo[] }> {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl);
-  // Only for a session whose account still exists (else /dashboard would send it back here).
-  const session = await getDashboardSession();
-  if (session && (await dashboardUsers().findById(session.id))) redirect(callbackUrl);
+  // Only for a current session whose account still exists (else /dashboard would send it back here).
+  if (await getDashboardSession()) redirect(callbackUrl);
   if ((await dashboardUsers().count()) === 0) redirect("/setup");
   const error = typeof params.error === "string" ? params.error.slice(0, 200) : undefined;
   return { callbackUrl, notice: params.setup === "done" ? "Admin created. Sign in with it." : undefined, error, providers: oauthProviders() };
 }
 
-/** /setup exists only while there is no dashboard user. */
-export async function setupPage(): Promise<void> {
+/**
+ * /setup exists only while there is no dashboard user; the form is offered on this machine or with
+ * the start-up log's token (kept in the form for the action to check again).
+ */
+export async function setupPage(searchParams: SearchParams): Promise<{ allowed: boolean; token?: string }> {
   if ((await dashboardUsers().count()) > 0) notFound();
+  const token = (await searchParams).token;
+  const t = typeof token === "string" ? token.slice(0, 100) : undefined;
+  return setupAllowed(await headers(), t) ? { allowed: true, token: t } : { allowed: false };
 }
 
 /**

@@ -38,8 +38,13 @@ function cookieValue(cookies: Map<string, string>, name: string): string | undef
 }
 
 /** The decoded session token, or null when absent, expired, forged or malformed. */
-export async function readDashboardToken(request: Request): Promise<DashboardToken | null> {
-  const cookies = parseCookies(request.headers.get("cookie"));
+export function readDashboardToken(request: Request): Promise<DashboardToken | null> {
+  return readDashboardTokenFromCookies(request.headers.get("cookie"));
+}
+
+/** The same, from a Cookie header (server components and actions read it from next/headers). */
+export async function readDashboardTokenFromCookies(cookieHeader: string | null): Promise<DashboardToken | null> {
+  const cookies = parseCookies(cookieHeader);
   const raw = cookieValue(cookies, SECURE_SESSION_COOKIE) ?? cookieValue(cookies, SESSION_COOKIE);
   if (!raw) return null;
   try {

@@ -17,6 +17,8 @@ export interface DashboardUser {
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;
+  /** Moves on when the password changes; sessions issued under an older epoch are over. */
+  sessionEpoch: number;
 }
 
 /** A user with the stored hash, for the sign-in check only (never serialised). */
@@ -79,7 +81,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-type Row = { id: string; email: string; name: string | null; role: string; createdAt: Date; updatedAt: Date; lastLoginAt: Date | null; passwordHash: string | null };
+type Row = { id: string; email: string; name: string | null; role: string; createdAt: Date; updatedAt: Date; lastLoginAt: Date | null; passwordHash: string | null; sessionEpoch: number };
 
 function toUser(row: Row): DashboardUser {
   return {
@@ -90,6 +92,7 @@ function toUser(row: Row): DashboardUser {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     lastLoginAt: row.lastLoginAt,
+    sessionEpoch: row.sessionEpoch,
   };
 }
 
@@ -162,7 +165,8 @@ export class DashboardUserStore {
         data: {
           ...(patch.name !== undefined ? { name: patch.name?.trim() || null } : {}),
           ...(patch.role !== undefined ? { role: patch.role } : {}),
-          ...(passwordHash !== undefined ? { passwordHash } : {}),
+          // A new password ends the user's sessions everywhere (a reset after a leak must lock the leak out).
+          ...(passwordHash !== undefined ? { passwordHash, sessionEpoch: { increment: 1 } } : {}),
         },
       });
     });
