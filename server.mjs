@@ -92,7 +92,12 @@ const server = createServer((req, res) => {
     // Host is case-insensitive; the adapter refuses one that URL parsing would lower-case.
     if (req.headers.host) req.headers.host = req.headers.host.toLowerCase();
     void listenerFor(handler)(req, res);
-  } else void nextHandler(req, res);
+  } else {
+    // The TCP peer, for what only this machine may do (lib/http/peer.ts): set here, never trusted
+    // from the client. (The fast path serves only the gateway, which does not read it.)
+    req.headers["x-helix-peer"] = req.socket.remoteAddress ?? "";
+    void nextHandler(req, res);
+  }
 });
 // Idle keep-alive connections stay open longer than clients and proxies keep theirs (undici 4 s,
 // nginx upstream keepalive 60 s, cloud load balancers 60 s): a server that closes first races the

@@ -1,9 +1,11 @@
 // Dashboard sign-in in Chromium: session-protected pages and internal APIs, roles, sign-out,
 // the login rate limit, and the first-run setup page.
+import { networkInterfaces } from "node:os";
 import { test, expect, type Page } from "@playwright/test";
 import { startHelix, type HelixServer } from "./support/helix-server";
 import { startFakeOidc, type FakeOidc } from "./support/fake-oidc";
 import { signInToDashboard } from "./support/dashboard-session";
+import { screenshot } from "./support/dashboard-demo";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const VIEWER = { email: "viewer@example.com", password: "viewer-password-1" };
@@ -50,6 +52,7 @@ test.describe("with ADMIN_EMAIL and ADMIN_PASSWORD", () => {
     const logs = watchConsole(page);
     logs.allow.push(/status of 401/); // the browser logs the sign-in POST's 401 itself
     await page.goto(`${helix.url}/login`);
+    await screenshot(page, "login");
     await signIn(page, { email: ADMIN.email, password: "not-the-password" });
     await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
     await expect(page).toHaveURL(/\/login$/);
@@ -102,16 +105,36 @@ test.describe("with ADMIN_EMAIL and ADMIN_PASSWORD", () => {
     await viewerContext.close();
   });
 
-  test("sign-out ends the session: the dashboard redirects to sign-in again", async ({ page }) => {
+  test("sign-out ends the session: the dashboard redirects to sign-in again, and a copy of the cookie is dead", async ({ page, browser }) => {
     const logs = watchConsole(page);
     await signInToDashboard(page, helix.url, ADMIN);
     await expect(page.getByTestId("signed-in-as")).toBeVisible();
+    // A copy of the session cookie taken before sign-out (say, from a shared machine).
+    const copied = (await page.context().cookies()).filter((c) => c.name.includes("session-token"));
+    expect(copied.length).toBeGreaterThan(0);
+    const other = await browser.newContext();
+    await other.addCookies(copied);
+    expect((await other.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(200);
+    // Another session of the same account, which sign-out elsewhere leaves alone.
+    const second = await browser.newContext();
+    const secondPage = await second.newPage();
+    await signInToDashboard(secondPage, helix.url, ADMIN);
+
     await page.getByRole("button", { name: "Sign out" }).click();
     // Sign-out is two requests and a navigation; a loaded CI machine can take a few seconds.
     await expect(page).toHaveURL(/\/login$/, { timeout: 15_000 });
     expect((await page.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(401);
     await page.goto(`${helix.url}/dashboard`);
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
+    const replayed = await other.request.get(`${helix.url}/api/dashboard/me`);
+    expect(replayed.status()).toBe(401);
+    expect(((await replayed.json()) as { error: { message: string } }).error.message).toMatch(/session has ended/);
+    const replayPage = await other.newPage();
+    await replayPage.goto(`${helix.url}/dashboard`);
+    await expect(replayPage).toHaveURL(/\/login/);
+    expect((await secondPage.request.get(`${helix.url}/api/dashboard/me`)).status()).toBe(200);
+    await other.close();
+    await second.close();
     expect(logs.errors).toEqual([]);
   });
 
@@ -172,6 +195,7 @@ test.describe("first-run setup without ADMIN_* variables", () => {
     await expect(page.getByTestId("setup-dashboard")).toContainText("Open /setup to create the first admin");
     await page.goto(`${helix.url}/dashboard`);
     await expect(page).toHaveURL(/\/setup$/);
+    await screenshot(page, "setup");
     await page.getByLabel("Email").fill("first@example.com");
     await page.getByLabel("Name (optional)").fill("First Admin");
     await page.getByLabel("Password", { exact: true }).fill("first-password-1");
@@ -191,6 +215,64 @@ test.describe("first-run setup without ADMIN_* variables", () => {
     await expect(page.getByTestId("signed-in-as")).toHaveText("first@example.com (admin)");
     await page.goto(helix.url);
     await expect(page.getByTestId("setup-dashboard")).toContainText("1 dashboard user: sign in at /dashboard");
+    expect(logs.errors).toEqual([]);
+  });
+});
+
+/** This machine's own non-loopback IPv4 address: a peer that is not "this machine" to Helix. */
+function networkAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+}
+
+test.describe("reached over the network, without MASTER_KEY", () => {
+  test.describe.configure({ mode: "serial" });
+  let helix: HelixServer;
+  const address = networkAddress();
+
+  test.beforeAll(async () => {
+    if (address) helix = await startHelix({}, { host: "0.0.0.0" });
+  });
+  test.afterAll(async () => {
+    await helix?.stop();
+  });
+
+  test("the admin API answers only on this machine, and /setup needs the start-up log's token", async ({ page }) => {
+    test.skip(!address, "this machine has no non-loopback IPv4 address to connect from");
+    const logs = watchConsole(page);
+    // Chromium reports that it ignores Helix's COOP header on plain http from a non-localhost
+    // address (a real deployment is https); nothing else may be logged.
+    logs.allow.push(/Cross-Origin-Opener-Policy header has been ignored/);
+    const remote = helix.url.replace("127.0.0.1", address!);
+    const anyKey = { authorization: "Bearer any-key-at-all" };
+    expect((await fetch(`${helix.url}/helix/keys`, { headers: anyKey })).status).toBe(200);
+    // A client cannot claim to be local: server.mjs replaces the header with the real peer.
+    const fromAfar = await fetch(`${remote}/helix/keys`, { headers: { ...anyKey, "x-helix-peer": "127.0.0.1" } });
+    expect(fromAfar.status).toBe(403);
+    const refusal = (await fromAfar.json()) as { error: { code: string; message: string } };
+    expect(refusal.error.code).toBe("master_key_required");
+    expect(refusal.error.message).toMatch(/Set MASTER_KEY/);
+    const write = await fetch(`${remote}/helix/keys`, { method: "POST", headers: { ...anyKey, "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+    expect(write.status).toBe(403);
+
+    const token = /setup\?token=([\w-]+)/.exec(helix.output())?.[1];
+    expect(token, "the start-up log names the setup link").toBeDefined();
+    for (const path of ["/setup", "/setup?token=not-the-token"]) {
+      await page.goto(`${remote}${path}`);
+      await expect(page.getByTestId("setup-refused")).toContainText("start-up log");
+      await expect(page.getByRole("button", { name: "Create admin" })).toHaveCount(0);
+    }
+    await page.goto(`${remote}/setup?token=${token}`);
+    await page.getByLabel("Email").fill("remote-admin@example.com");
+    await page.getByLabel("Password", { exact: true }).fill("remote-password-1");
+    await page.getByLabel("Repeat password").fill("remote-password-1");
+    await page.getByRole("button", { name: "Create admin" }).click();
+    await expect(page).toHaveURL(/\/login\?setup=done$/);
+    await signIn(page, { email: "remote-admin@example.com", password: "remote-password-1" });
+    await expect(page.getByTestId("signed-in-as")).toHaveText("remote-admin@example.com (admin)");
+    // The signed-in admin may use the admin API from afar; the session, not the port, is the credential.
+    expect((await page.request.get(`${remote}/helix/keys`)).status()).toBe(200);
     expect(logs.errors).toEqual([]);
   });
 });

@@ -2,11 +2,12 @@
 import { useActionState } from "react";
 import { createFirstAdminAction, type SetupFormState } from "@/lib/auth/setup-action";
 
-export function SetupForm() {
+export function SetupForm({ token }: { token?: string }) {
   const [state, action, pending] = useActionState<SetupFormState, FormData>(createFirstAdminAction, {});
   const input = "w-full rounded-md border border-slate-300 px-3 py-2";
   return (
     <form action={action} className="space-y-4" aria-label="Create the first admin">
+      {token && <input type="hidden" name="token" value={token} />}
       {state.error && (
         <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" role="alert">
           {state.error}

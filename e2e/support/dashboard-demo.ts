@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { expect, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { startHelix, type HelixServer } from "./helix-server";
 import { startFakeUpstream, upstreamEnv, writeConfig, type FakeUpstream } from "./fixtures";
 import { signInToDashboard, type DashboardCredentials } from "./dashboard-session";
@@ -146,9 +146,14 @@ export function watchConsole(page: Page): { errors: string[]; check: () => void 
   return { errors, check: () => expect(errors, "console errors").toEqual([]) };
 }
 
-/** A full-page screenshot under test-results/screenshots (CI keeps it as an artifact). */
+/**
+ * A full-page screenshot: test-results/screenshots/<name>.png (the e2e run's artifacts, ignored
+ * by git; Playwright empties test-results at the start of each run) and attached to the test.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ROOT, "test-results", "screenshots", `${name}.png`), fullPage: true });
+  const file = path.join(ROOT, "test-results", "screenshots", `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await test.info().attach(name, { path: file, contentType: "image/png" });
 }
 
 export { signInToDashboard };

@@ -28,8 +28,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A fresh data dir for embedded mode (PGlite) unless DATABASE_URL is given. */
-export async function startHelix(env: Record<string, string | undefined> = {}): Promise<HelixServer> {
+/**
+ * A fresh data dir for embedded mode (PGlite) unless DATABASE_URL is given. `host` is where it
+ * listens (default loopback; "0.0.0.0" lets a test reach it from this machine's own network address).
+ */
+export async function startHelix(env: Record<string, string | undefined> = {}, opts: { host?: string } = {}): Promise<HelixServer> {
   const port = await freePort();
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -42,7 +45,7 @@ export async function startHelix(env: Record<string, string | undefined> = {}): 
   childEnv.NEXT_TELEMETRY_DISABLED = "1";
   childEnv.NEXT_MANUAL_SIG_HANDLE = "true";
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
-  const child: ChildProcess = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", opts.host ?? "127.0.0.1"], {
     cwd: ROOT,
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
 import { dashboardUsers } from "@/lib/store/dashboard-users";
 import { secretIsGenerated } from "./auth-secret";
+import { setupToken } from "./setup-token";
 
 export async function bootstrapDashboardAdmin(): Promise<void> {
   const e = env();
@@ -17,7 +18,11 @@ export async function bootstrapDashboardAdmin(): Promise<void> {
     log.warn("Set both ADMIN_EMAIL and ADMIN_PASSWORD to create the first dashboard admin; only one is set.");
   }
   if ((await users.count()) === 0) {
-    log.warn("No dashboard user exists yet: open /setup in a browser to create the first admin (or set ADMIN_EMAIL and ADMIN_PASSWORD).");
+    // The token is the credential for /setup from another machine until the first admin exists.
+    log.warn(
+      { setup_path: `/setup?token=${setupToken()}` },
+      "No dashboard user exists yet: open /setup in a browser to create the first admin (from another machine, the setup_path below, with its token), or set ADMIN_EMAIL and ADMIN_PASSWORD.",
+    );
   }
   if (e.DATABASE_URL && secretIsGenerated()) {
     log.warn("NEXTAUTH_SECRET is not set: dashboard sessions are signed with a secret kept in HELIX_DATA_DIR. Give every instance sharing this database the same NEXTAUTH_SECRET.");

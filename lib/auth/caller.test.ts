@@ -21,6 +21,7 @@ vi.mock("@/lib/store/api-keys", async (importOriginal) => {
   };
 });
 const { requireAdmin, resolveCaller } = await import("./caller");
+const { PEER_HEADER } = await import("@/lib/http/peer");
 
 const KEY = "sk-helix-" + "a".repeat(40);
 const req = (auth?: string) => new Request("http://helix/v1/chat/completions", { headers: auth ? { authorization: auth } : {} });
@@ -103,5 +104,17 @@ describe("requireAdmin", () => {
     expect((await requireAdmin(req("Bearer sk-master-1"))).kind).toBe("master");
     await expect(requireAdmin(req(`Bearer ${KEY}`))).rejects.toMatchObject({ status: 403, type: "permission_error" });
     await expect(requireAdmin(req("Bearer nope"))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("without MASTER_KEY admits any key only from this machine (the peer server.mjs stamps)", async () => {
+    const from = (peer: string) =>
+      new Request("http://helix/helix/keys", { headers: { authorization: "Bearer anything", [PEER_HEADER]: peer } });
+    expect((await requireAdmin(from("127.0.0.1"))).kind).toBe("anonymous-local");
+    expect((await requireAdmin(from("::1"))).kind).toBe("anonymous-local");
+    await expect(requireAdmin(from("10.1.2.3"))).rejects.toMatchObject({ status: 403, code: "master_key_required" });
+    // The master key works from anywhere once it is set.
+    withMaster();
+    const remoteMaster = new Request("http://helix/helix/keys", { headers: { authorization: "Bearer sk-master-1", [PEER_HEADER]: "10.1.2.3" } });
+    expect((await requireAdmin(remoteMaster)).kind).toBe("master");
   });
 });

@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { AuthenticationError, HelixError, PermissionDeniedError, ServiceUnavailableError } from "@/lib/errors";
 import { findApiKey, hashKey, looksLikeApiKey } from "@/lib/store/api-keys";
 import { resolveCachePolicy } from "@/lib/cache/cache-policy";
+import { isLoopbackPeer } from "@/lib/http/peer";
 import type { Caller } from "@/lib/gateway/context";
 import { requireDashboardSession } from "./dashboard-auth";
 
@@ -88,9 +89,9 @@ export interface AdminActor {
 }
 
 /**
- * Admin routes (/helix/*): the master key, any key in local mode (no MASTER_KEY configured), or —
- * without an Authorization header — a dashboard session: admins for everything, viewers only
- * where `read` is set (GETs). The dashboard check also refuses cross-site writes.
+ * Admin routes (/helix/*): the master key, any key from this machine in local mode (no MASTER_KEY
+ * configured), or — without an Authorization header — a dashboard session: admins for everything,
+ * viewers only where `read` is set (GETs). The dashboard check also refuses cross-site writes.
  */
 export async function requireAdmin(request: Request, opts: { read?: boolean } = {}): Promise<AdminActor> {
   if (!bearerToken(request)) {
@@ -101,7 +102,18 @@ export async function requireAdmin(request: Request, opts: { read?: boolean } = 
     return { kind: "dashboard", by: `dashboard:${user.email}` };
   }
   const caller = await resolveCaller(request);
-  if (caller.kind === "master" || caller.kind === "anonymous-local") return { kind: caller.kind, by: caller.kind };
+  if (caller.kind === "master") return { kind: caller.kind, by: caller.kind };
+  if (caller.kind === "anonymous-local") {
+    // Without MASTER_KEY any key passes; from another machine that would make everyone who can
+    // reach the port (a dashboard viewer included) an admin.
+    if (!isLoopbackPeer(request.headers)) {
+      throw new PermissionDeniedError(
+        "Without MASTER_KEY the admin API answers only on the machine Helix runs on. Set MASTER_KEY and send it as 'Authorization: Bearer <key>', or sign in to the dashboard.",
+        { code: "master_key_required" },
+      );
+    }
+    return { kind: caller.kind, by: caller.kind };
+  }
   throw new PermissionDeniedError("This endpoint needs the master key (MASTER_KEY).");
 }
 

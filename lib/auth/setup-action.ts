@@ -1,9 +1,11 @@
 "use server";
 // The first-run setup form's action: creates the first admin while no dashboard user exists.
 // Next.js checks that a server action's Origin matches the host (its CSRF protection).
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { dashboardUsers } from "@/lib/store/dashboard-users";
+import { setupAllowed } from "./setup-token";
 
 export interface SetupFormState {
   error?: string;
@@ -28,6 +30,9 @@ export async function createFirstAdminAction(_prev: SetupFormState, form: FormDa
   };
   const parsed = SetupSchema.safeParse({ email: field("email").trim(), name: field("name") || undefined, password: field("password"), confirm: field("confirm") });
   const typed = { email: field("email"), name: field("name") };
+  if (!setupAllowed(await headers(), field("token") || undefined)) {
+    return { error: "Open /setup on the machine Helix runs on, or with the token from Helix's start-up log.", ...typed };
+  }
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Check the form.", ...typed };
   const user = await dashboardUsers().createFirstAdmin({ email: parsed.data.email, name: parsed.data.name, password: parsed.data.password });
   if (!user) return { error: "An admin already exists. Sign in instead.", ...typed };

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { isLoopbackPeer, PEER_HEADER } from "./peer";
+
+const h = (peer?: string) => new Headers(peer === undefined ? {} : { [PEER_HEADER]: peer });
+
+describe("isLoopbackPeer", () => {
+  it("accepts loopback addresses in every form", () => {
+    for (const a of ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "::FFFF:127.0.0.2"]) expect(isLoopbackPeer(h(a)), a).toBe(true);
+  });
+
+  it("refuses everything else, including an empty or garbled stamp", () => {
+    for (const a of ["10.0.0.1", "192.168.1.2", "::ffff:10.0.0.1", "fe80::1", "2001:db8::1", "", "unknown", "127.0.0.1.evil", "localhost"]) {
+      expect(isLoopbackPeer(h(a)), a).toBe(false);
+    }
+  });
+
+  it("counts a request not stamped by server.mjs (next dev) as local", () => {
+    expect(isLoopbackPeer(h())).toBe(true);
+  });
+});
