@@ -62,6 +62,13 @@ export class NotFoundError extends HelixError {
   }
 }
 
+/** 409: the change clashes with what is stored (a taken name, records that still depend on it); the message says which. */
+export class ConflictError extends HelixError {
+  constructor(message: string, opts: HelixErrorOptions = {}) {
+    super(409, "invalid_request_error", message, { code: "conflict", ...opts });
+  }
+}
+
 /** 404 model_not_found, as OpenAI answers for an unknown model. */
 export class ModelNotFoundError extends HelixError {
   constructor(model: string) {

@@ -1,5 +1,6 @@
 // Teams as the admin API sees them: their cache settings and how many keys they have. Teams are
-// created with keys (POST /helix/keys); here they are listed and their settings changed.
+// created here (POST /helix/teams) or with a key naming a new team (POST /helix/keys); here they
+// are listed, renamed, their settings changed, and deleted once no active key belongs to them.
 import "server-only";
 import { logger } from "@/lib/observability/logger";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -17,6 +18,22 @@ export interface TeamSummary {
   /** Active (unrevoked) keys. */
   keyCount: number;
   createdAt: Date;
+}
+
+/** Why a create, rename or delete was refused (the admin API answers 409 with it). */
+export type TeamConflict =
+  | { conflict: "name_taken"; name: string; org: string | null; existingId: string }
+  | { conflict: "has_keys"; name: string; activeKeys: number };
+
+export type TeamWrite = { team: TeamSummary } | TeamConflict;
+
+export interface TeamDeleted {
+  id: string;
+  name: string;
+  /** API users of the team, now without one. */
+  detachedUsers: number;
+  /** Revoked keys of the team, now without one (their request logs keep the team id). */
+  detachedRevokedKeys: number;
 }
 
 export interface TeamStoreOptions {
@@ -57,6 +74,95 @@ export class TeamStore {
     return rows.map(summarize);
   }
 
+  async get(id: string): Promise<TeamSummary | null> {
+    const db = await this.db();
+    const row = await db.team.findUnique({ where: { id }, include: summaryInclude });
+    return row ? summarize(row) : null;
+  }
+
+  /**
+   * Creates a team named `name` in `org` (created when new, as keys do; none = no org). Names are
+   * unique within an org, and among org-less teams (checked here: NULLs are distinct in the index).
+   */
+  async create(input: { name: string; org?: string }): Promise<TeamWrite> {
+    const name = input.name.trim();
+    if (!name) throw new Error("A team needs a name");
+    const db = await this.db();
+    try {
+      const result = await db.$transaction(async (tx): Promise<TeamConflict | { id: string }> => {
+        const org = input.org?.trim() ? await tx.organization.upsert({ where: { name: input.org.trim() }, create: { name: input.org.trim() }, update: {} }) : null;
+        const taken = await tx.team.findFirst({ where: { orgId: org?.id ?? null, name }, select: { id: true } });
+        if (taken) return { conflict: "name_taken", name, org: org?.name ?? null, existingId: taken.id };
+        return { id: (await tx.team.create({ data: { name, orgId: org?.id ?? null }, select: { id: true } })).id };
+      });
+      if ("conflict" in result) return result;
+      return { team: (await this.get(result.id))! };
+    } catch (err) {
+      if (isUniqueViolation(err)) return this.nameTaken(name, input.org?.trim() || null);
+      throw err;
+    }
+  }
+
+  /**
+   * Renames a team (unique within its org); null if unknown. Every key lookup caches its team's
+   * name (model-swap rules match on it), so the team's keys' cached lookups are dropped.
+   */
+  async rename(id: string, newName: string): Promise<TeamWrite | null> {
+    const name = newName.trim();
+    if (!name) throw new Error("A team needs a name");
+    const db = await this.db();
+    const current = await db.team.findUnique({ where: { id }, select: { orgId: true, name: true, org: { select: { name: true } } } });
+    if (!current) return null;
+    if (current.name !== name) {
+      const taken = await db.team.findFirst({ where: { orgId: current.orgId, name, NOT: { id } }, select: { id: true } });
+      if (taken) return { conflict: "name_taken", name, org: current.org?.name ?? null, existingId: taken.id };
+      try {
+        const { count } = await db.team.updateMany({ where: { id }, data: { name } });
+        if (count === 0) return null;
+      } catch (err) {
+        if (isUniqueViolation(err)) return this.nameTaken(name, current.org?.name ?? null);
+        throw err;
+      }
+      await this.dropKeyLookups(db, id);
+    }
+    const team = await this.get(id);
+    return team ? { team } : null;
+  }
+
+  /**
+   * Deletes a team that no active key belongs to; null if unknown. Its users and revoked keys are
+   * detached (no team), and its own budget and PII policy go with it. A team with active keys is
+   * refused (revoke the keys or create them in another team first): deleting it would silently
+   * move live traffic out of the team's budget, limits and policies.
+   */
+  async remove(id: string): Promise<TeamDeleted | TeamConflict | null> {
+    const db = await this.db();
+    return db.$transaction(async (tx) => {
+      const team = await tx.team.findUnique({ where: { id }, select: { id: true, name: true } });
+      if (!team) return null;
+      const activeKeys = await tx.apiKey.count({ where: { teamId: id, revokedAt: null } });
+      if (activeKeys > 0) return { conflict: "has_keys" as const, name: team.name, activeKeys };
+      const users = await tx.user.updateMany({ where: { teamId: id }, data: { teamId: null } });
+      const keys = await tx.apiKey.updateMany({ where: { teamId: id }, data: { teamId: null } });
+      await tx.budget.deleteMany({ where: { scopeType: "team", scopeId: id } });
+      await tx.piiPolicy.deleteMany({ where: { scopeType: "team", scopeId: id } });
+      await tx.team.delete({ where: { id } });
+      return { id, name: team.name, detachedUsers: users.count, detachedRevokedKeys: keys.count };
+    });
+  }
+
+  private async nameTaken(name: string, org: string | null): Promise<TeamConflict> {
+    const db = await this.db();
+    const existing = await db.team.findFirst({ where: { name, ...(org ? { org: { name: org } } : { orgId: null }) }, select: { id: true } });
+    return { conflict: "name_taken", name, org, existingId: existing?.id ?? "" };
+  }
+
+  private async dropKeyLookups(db: PrismaClient, teamId: string): Promise<void> {
+    // Revoked keys are cached as revoked whatever their team says: nothing to drop for them.
+    const keys = await db.apiKey.findMany({ where: { teamId, revokedAt: null }, select: { keyHash: true } });
+    await invalidateKeyLookups(this.kv(), keys.map((k) => k.keyHash), this.log);
+  }
+
   /**
    * Changes a team's cache settings; null if the team is unknown. Every key lookup caches its
    * team's settings, so the team's keys' cached lookups are dropped: the next request of any of
@@ -76,6 +182,10 @@ export class TeamStore {
     const row = await db.team.findUnique({ where: { id }, include: summaryInclude });
     return row ? summarize(row) : null;
   }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
 }
 
 function summarize(row: TeamRow): TeamSummary {
@@ -104,4 +214,23 @@ export function listTeams(): Promise<TeamSummary[]> {
 /** Changes a team's cache settings (null fields inherit again), effective on every instance at once; null if unknown. */
 export function updateTeamCache(id: string, patch: CacheSettingsPatch): Promise<TeamSummary | null> {
   return defaultStore().updateCache(id, patch);
+}
+
+export function getTeam(id: string): Promise<TeamSummary | null> {
+  return defaultStore().get(id);
+}
+
+/** Creates a team (its org created when new), unless the name is taken in that org. */
+export function createTeam(input: { name: string; org?: string }): Promise<TeamWrite> {
+  return defaultStore().create(input);
+}
+
+/** Renames a team, effective for its keys on every instance at once; null if unknown. */
+export function renameTeam(id: string, name: string): Promise<TeamWrite | null> {
+  return defaultStore().rename(id, name);
+}
+
+/** Deletes a team without active keys (users and revoked keys detached); null if unknown. */
+export function deleteTeam(id: string): Promise<TeamDeleted | TeamConflict | null> {
+  return defaultStore().remove(id);
 }

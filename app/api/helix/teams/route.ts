@@ -1,5 +1,6 @@
 import { jsonRoute } from "@/lib/http/json-route";
-import { listTeamsResponse } from "@/lib/admin/teams";
+import { createTeamResponse, listTeamsResponse } from "@/lib/admin/teams";
 
 export const dynamic = "force-dynamic";
 export const GET = jsonRoute((request) => listTeamsResponse(request));
+export const POST = jsonRoute((request) => createTeamResponse(request));
