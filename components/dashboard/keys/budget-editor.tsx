@@ -1,5 +1,5 @@
 "use client";
-// Edit (PUT) or remove (DELETE) the budget and rate limits of a key or a team.
+// Edit (PUT) or remove (DELETE) the budget and rate limits of a key, an API user or a team.
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useDashboardMutation } from "@/components/dashboard/api";
@@ -7,7 +7,7 @@ import { BudgetFields, draftFrom, putBudgetBody, type BudgetDraft } from "./budg
 import { FormError } from "./modal";
 import type { BudgetJson } from "./types";
 
-export function BudgetEditor({ scope, id, current, onDone }: { scope: "key" | "team"; id: string; current: BudgetJson | undefined; onDone: () => void }) {
+export function BudgetEditor({ scope, id, current, onDone }: { scope: "key" | "user" | "team"; id: string; current: BudgetJson | undefined; onDone: () => void }) {
   const [draft, setDraft] = useState<BudgetDraft>(() => draftFrom(current));
   const path = `/helix/budgets/${scope}/${encodeURIComponent(id)}`;
   const save = useDashboardMutation<Record<string, unknown>>("PUT", path);

@@ -73,6 +73,7 @@ export interface ApiUserJson {
   external_id: string;
   email: string | null;
   name: string | null;
+  team_id: string | null;
   team: string | null;
   org: string | null;
   key_count: number;
