@@ -88,18 +88,22 @@ export class TeamStore {
     const name = input.name.trim();
     if (!name) throw new Error("A team needs a name");
     const db = await this.db();
-    try {
-      const result = await db.$transaction(async (tx): Promise<TeamConflict | { id: string }> => {
-        const org = input.org?.trim() ? await tx.organization.upsert({ where: { name: input.org.trim() }, create: { name: input.org.trim() }, update: {} }) : null;
-        const taken = await tx.team.findFirst({ where: { orgId: org?.id ?? null, name }, select: { id: true } });
-        if (taken) return { conflict: "name_taken", name, org: org?.name ?? null, existingId: taken.id };
-        return { id: (await tx.team.create({ data: { name, orgId: org?.id ?? null }, select: { id: true } })).id };
-      });
-      if ("conflict" in result) return result;
-      return { team: (await this.get(result.id))! };
-    } catch (err) {
-      if (isUniqueViolation(err)) return this.nameTaken(name, input.org?.trim() || null);
-      throw err;
+    const orgName = input.org?.trim() || null;
+    // A unique violation is a concurrent create of the same team (or of the same new org): the
+    // second attempt sees what the other one committed and answers from it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await db.$transaction(async (tx): Promise<TeamConflict | { id: string }> => {
+          const org = orgName ? await tx.organization.upsert({ where: { name: orgName }, create: { name: orgName }, update: {} }) : null;
+          const taken = await tx.team.findFirst({ where: { orgId: org?.id ?? null, name }, select: { id: true } });
+          if (taken) return { conflict: "name_taken", name, org: org?.name ?? null, existingId: taken.id };
+          return { id: (await tx.team.create({ data: { name, orgId: org?.id ?? null }, select: { id: true } })).id };
+        });
+        if ("conflict" in result) return result;
+        return { team: (await this.get(result.id))! };
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      }
     }
   }
 
