@@ -73,11 +73,13 @@ export async function createApiUser(db: PrismaClient, input: ApiUserInput): Prom
   const taken = await db.user.findUnique({ where: { externalId }, select: { id: true } });
   if (taken) return { refused: "external_id_taken", externalId, existingId: taken.id };
   try {
-    const row = await db.user.create({
+    const { id } = await db.user.create({
       data: { externalId, name: input.name ?? null, email: input.email ?? null, teamId: link?.teamId ?? null, orgId: link?.orgId ?? null },
-      include: summaryInclude,
+      select: { id: true },
     });
-    return { user: summarize(row) };
+    // Read apart from the write: Prisma runs an include's relation reads in parallel, which
+    // node-postgres deprecates inside the write's implicit transaction.
+    return { user: (await getApiUser(db, id))! };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const existing = await db.user.findUnique({ where: { externalId }, select: { id: true } });
