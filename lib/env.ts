@@ -17,12 +17,25 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 
+/**
+ * Template values of the shipped secrets (k8s/10-secret.yaml's `REPLACE_ME`, the `change-me`
+ * examples): a deployment that applied a template as is must not start with a guessable secret.
+ */
+const PLACEHOLDER = /replace[_-]?me|change[_-]?me/i;
+
+/** A secret that, when set, must not be a template placeholder. */
+const secret = optionalString.refine((v) => v === undefined || !PLACEHOLDER.test(v), {
+  message: "still the template placeholder (REPLACE_ME / change-me): set a real secret, e.g. `openssl rand -hex 24`",
+});
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
 
-  DATABASE_URL: optionalUrl,
+  DATABASE_URL: optionalUrl.refine((v) => v === undefined || !PLACEHOLDER.test(v), {
+    message: "still holds the template's placeholder password (REPLACE_ME / change-me): set a real one",
+  }),
   REDIS_URL: optionalUrl,
   HELIX_DATA_DIR: z.string().default("./.helix"),
   HELIX_CONFIG: optionalString,
@@ -31,13 +44,13 @@ const EnvSchema = z.object({
   /** How often (ms) buffered request logs are written. */
   HELIX_LOG_FLUSH_MS: z.coerce.number().int().positive().default(500),
 
-  MASTER_KEY: optionalString,
+  MASTER_KEY: secret,
 
   /** Dashboard: the first admin, created at start when no dashboard user exists yet. */
   ADMIN_EMAIL: optionalString.pipe(z.email("ADMIN_EMAIL must be an email address").optional()),
-  ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "ADMIN_PASSWORD must have at least 8 characters").optional()),
+  ADMIN_PASSWORD: secret.pipe(z.string().min(8, "ADMIN_PASSWORD must have at least 8 characters").optional()),
   /** Signs dashboard sessions; unset = generated once and kept in HELIX_DATA_DIR/nextauth-secret. */
-  NEXTAUTH_SECRET: optionalString,
+  NEXTAUTH_SECRET: secret,
   /** The dashboard's public URL; unset = taken from the request's Host / X-Forwarded-* headers. */
   NEXTAUTH_URL: optionalUrl,
   /** Optional OpenID Connect sign-in (Google, Okta, Entra ID, Keycloak…): issuer URL + client. */
@@ -58,7 +71,7 @@ const EnvSchema = z.object({
    */
   OIDC_TRUST_UNVERIFIED_EMAIL: bool,
   /** Key for the PII `hash` action (HMAC): the same on every instance, so tokens stay comparable. */
-  HELIX_PII_HASH_KEY: optionalString,
+  HELIX_PII_HASH_KEY: secret,
 
   /** Folder with local embedding weights (<dir>/all-MiniLM-L6-v2/…); default <HELIX_DATA_DIR>/models. */
   HELIX_MODEL_DIR: optionalString,

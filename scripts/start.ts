@@ -1,10 +1,17 @@
 // `npm start`: build if needed, then serve gateway + dashboard on PORT/HOST.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { env } from "../lib/env";
+import { env, type Env } from "../lib/env";
 import { ensureBuild } from "./lib/ensure-build";
 
-const e = env();
+let e: Env;
+try {
+  e = env();
+} catch (err) {
+  // The same message the server gives (lib/startup.ts), before a build that would be wasted.
+  process.stderr.write(`\nHelix cannot start:\n${err instanceof Error ? err.message : String(err)}\n\n`);
+  process.exit(1);
+}
 ensureBuild();
 // server.mjs: Next.js plus the /v1 fast path (see its header).
 const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../server.mjs"), "-p", String(e.PORT), "-H", e.HOST], {
