@@ -1,5 +1,5 @@
 // The Prometheus metric names Helix exposes at /metrics: the one contract shared by the exporter
-// (lib/observability), the Grafana dashboard (deploy/grafana/dashboards/helix.json) and the alert
+// (lib/metrics/prometheus.ts), the Grafana dashboard (deploy/grafana/dashboards/helix.json) and the alert
 // rules (deploy/prometheus/helix_rules.yml). deploy tests check the dashboards and rules against
 // this list, so a renamed metric fails a test instead of silently emptying a panel.
 
