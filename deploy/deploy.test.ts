@@ -369,6 +369,19 @@ describe("k8s/", () => {
     const mounts = new Map(c.volumeMounts.map((m: { name: string; mountPath: string }) => [m.mountPath, m.name]));
     const volumes = new Map(pod.volumes.map((v: { name: string }) => [v.name, v]));
     expect(volumes.get(mounts.get(env.HELIX_DATA_DIR) as string)).toHaveProperty("emptyDir");
+    // The embedding model folder is on a writable mounted volume: the image's default
+    // (/app/models) is read-only under readOnlyRootFilesystem, so a hub download could not be kept.
+    expect(env.HELIX_MODEL_DIR, "HELIX_MODEL_DIR must be set: the image's /app/models is read-only").toBeDefined();
+    const modelMount = (c.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[]).find(
+      (m) => env.HELIX_MODEL_DIR === m.mountPath || env.HELIX_MODEL_DIR.startsWith(`${m.mountPath.replace(/\/$/, "")}/`),
+    );
+    expect(modelMount, `HELIX_MODEL_DIR=${env.HELIX_MODEL_DIR} is not on a mounted volume`).toBeDefined();
+    expect(modelMount!.readOnly ?? false).toBe(false);
+    const modelVolume = volumes.get(modelMount!.name) as Record<string, unknown>;
+    expect(Boolean(modelVolume.emptyDir ?? modelVolume.persistentVolumeClaim), `${modelMount!.name} is writable storage`).toBe(true);
+    // The init container that seeds it writes to the same volume.
+    const init = (pod.initContainers ?? []).find((ic: { command?: string[] }) => ic.command?.join(" ").includes(env.HELIX_MODEL_DIR));
+    expect(init?.volumeMounts.map((m: { name: string }) => m.name)).toContain(modelMount!.name);
     // helix.yaml from the ConfigMap, at the path HELIX_CONFIG names.
     const configVolume = volumes.get(mounts.get(path.dirname(env.HELIX_CONFIG)) as string) as { configMap: { name: string } };
     const cm = find("ConfigMap", configVolume.configMap.name)!;
