@@ -17,14 +17,17 @@ const exists = (rel: string) => existsSync(path.join(ROOT, rel));
 const IN_CI = process.env.CI === "true" || process.env.CI === "1";
 
 /** Runs an external validator; skips (locally) or fails (CI) when it is not installed. */
-function runTool(ctx: TestContext, bin: string, args: string[], env: Record<string, string> = {}) {
+function runTool(ctx: TestContext, bin: string, args: string[], env: Record<string, string | undefined> = {}) {
   const which = spawnSync("sh", ["-c", `command -v ${bin}`], { encoding: "utf8" });
   if (which.status !== 0) {
     if (IN_CI) throw new Error(`${bin} is not installed; .ci/run installs it (apt-get install docker-compose prometheus)`);
     console.warn(`skipped: ${bin} is not installed here (apt-get install -y docker-compose prometheus); CI runs this check`);
     ctx.skip();
   }
-  return spawnSync(bin, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  // undefined unsets a variable (so that only an --env-file can provide it).
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  return spawnSync(bin, args, { cwd: ROOT, encoding: "utf8", env: merged });
 }
 
 /** Files matching a path that may end in a `*` glob in its last segment. */
@@ -145,7 +148,10 @@ describe("docker-compose.helix.yml", () => {
     }
     expect(services.postgres.image).toMatch(/^pgvector\/pgvector:pg16/);
     expect(services.redis.image).toMatch(/^redis\/redis-stack-server/);
-    expect(services.helix.ports).toContain("${HELIX_PORT:-4000}:4000");
+    // Helix's own port on loopback by default: nginx (public) refuses /metrics, so a port on every
+    // interface would let clients around it.
+    expect(services.helix.ports).toEqual(["${HELIX_BIND:-127.0.0.1}:${HELIX_PORT:-4000}:4000"]);
+    expect(services.nginx.ports).toEqual(["${NGINX_PORT:-80}:80"]);
     expect(services.grafana.ports).toContain("3000:3000");
     expect(services.grafana.environment?.GF_SECURITY_ADMIN_PASSWORD).toContain("GRAFANA_PASSWORD");
     expect(services["redis-commander"].ports?.[0]).toMatch(/:8081$/);
@@ -178,6 +184,24 @@ describe("docker-compose.helix.yml", () => {
     expect(r.status).toBe(0);
   });
 
+  it("publishes Helix on loopback only once Compose resolves the defaults", (ctx) => {
+    const emptyEnv = path.join(mkdtempSync(path.join(tmpdir(), "helix-compose-")), "empty.env");
+    writeFileSync(emptyEnv, "");
+    const r = runTool(ctx, "docker-compose", ["--env-file", emptyEnv, "-f", "docker-compose.helix.yml", "config"], {
+      POSTGRES_PASSWORD: "test-pg",
+      GRAFANA_PASSWORD: "test-grafana",
+      HELIX_BIND: "",
+      HELIX_PORT: "",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const resolved = parseYaml(r.stdout) as { services: Record<string, { ports?: (string | { host_ip?: string; target: number })[] }> };
+    const ports = resolved.services.helix.ports ?? [];
+    expect(ports.length).toBe(1);
+    // docker-compose v1 prints "127.0.0.1:4000:4000/tcp", Compose v2 the long form.
+    const p = ports[0];
+    expect(typeof p === "string" ? p.split(":")[0] : p.host_ip).toBe("127.0.0.1");
+  });
+
   it("refuses to start without the passwords (no insecure defaults)", (ctx) => {
     const env = { POSTGRES_PASSWORD: "", GRAFANA_PASSWORD: "" };
     // An empty env file: a developer's .env must not fill them in.
@@ -188,10 +212,31 @@ describe("docker-compose.helix.yml", () => {
     expect(r.stderr).toMatch(/set (POSTGRES|GRAFANA)_PASSWORD in \.env/);
   });
 
+  it("refuses to start on an unedited copy of .env.example", (ctx) => {
+    const r = runTool(ctx, "docker-compose", ["--env-file", ".env.example", "-f", "docker-compose.helix.yml", "config", "--quiet"], {
+      POSTGRES_PASSWORD: undefined,
+      GRAFANA_PASSWORD: undefined,
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/set (POSTGRES|GRAFANA)_PASSWORD in \.env/);
+  });
+
   it(".env.example documents the compose variables and keeps Helix's own", () => {
     const envExample = read(".env.example");
-    for (const v of ["POSTGRES_PASSWORD", "GRAFANA_PASSWORD", "MASTER_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DATABASE_URL", "REDIS_URL"]) {
+    for (const v of ["POSTGRES_PASSWORD", "GRAFANA_PASSWORD", "MASTER_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DATABASE_URL", "REDIS_URL", "HELIX_BIND", "HELIX_PORT", "NGINX_PORT"]) {
       expect(envExample).toMatch(new RegExp(`^#? ?${v}=`, "m"));
+    }
+  });
+
+  it(".env.example ships no secret values: `cp .env.example .env` must not satisfy the password checks", () => {
+    const secretLike = /PASSWORD|SECRET|TOKEN|(^|_)KEY$|_API_KEY$|MASTER_KEY/;
+    const assignments = [...read(".env.example").matchAll(/^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => ({ commented: Boolean(m[1]), name: m[2], value: m[3].trim() }));
+    const secrets = assignments.filter((a) => secretLike.test(a.name));
+    expect(secrets.map((a) => a.name)).toEqual(expect.arrayContaining(["POSTGRES_PASSWORD", "GRAFANA_PASSWORD", "MASTER_KEY", "ADMIN_PASSWORD", "NEXTAUTH_SECRET", "OPENAI_API_KEY"]));
+    for (const a of secrets) {
+      // Commented lines may show a key's shape ("pk-lf-..."), never a usable value.
+      if (a.commented && a.value.endsWith("...")) continue;
+      expect(a.value, `${a.name} in .env.example must be empty`).toBe("");
     }
   });
 });
