@@ -360,6 +360,23 @@ describe("nginx.conf", () => {
     expect(conf).toMatch(/^\s*client_max_body_size \d+m;/m);
     expect(conf).toMatch(/server helix:4000/);
   });
+
+  it("forwards the client's Host with its port, the same in Host and X-Forwarded-Host (the dashboard's same-origin check)", () => {
+    // $host has no port: behind nginx on :8080 the dashboard would compare Origin
+    // http://h:8080 with host "h" and refuse every write as cross-site.
+    const header = (name: string) => new RegExp(`^\\s*proxy_set_header ${name} (\\S+);`, "m").exec(conf)?.[1];
+    const host = header("Host");
+    expect(host).toBeDefined();
+    expect(header("X-Forwarded-Host")).toBe(host);
+    expect(conf).not.toMatch(/proxy_set_header (Host|X-Forwarded-Host) \$host;/);
+    if (host !== "$http_host") {
+      // A map over $http_host, falling back to $host only when the client sent no Host.
+      const map = new RegExp(`map \\$http_host \\${host} \\{([^}]*)\\}`).exec(conf)?.[1];
+      expect(map, `${host} must be mapped from $http_host`).toBeDefined();
+      expect(map).toMatch(/^\s*default\s+\$http_host;/m);
+      expect(map).toMatch(/^\s*""\s+\$host;/m);
+    }
+  });
 });
 
 // ---- Kubernetes --------------------------------------------------------------------------------
