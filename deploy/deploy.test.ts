@@ -24,9 +24,12 @@ function runTool(ctx: TestContext, bin: string, args: string[], env: Record<stri
     console.warn(`skipped: ${bin} is not installed here (apt-get install -y docker-compose prometheus); CI runs this check`);
     ctx.skip();
   }
-  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  const merged: NodeJS.ProcessEnv = { ...process.env };
   // undefined unsets a variable (so that only an --env-file can provide it).
-  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete merged[k];
+    else merged[k] = v;
+  }
   return spawnSync(bin, args, { cwd: ROOT, encoding: "utf8", env: merged });
 }
 
