@@ -2,7 +2,9 @@
 // implies — request counts by status and cache status, tokens equal to the usage the SDK saw, cost
 // equal to the x-helix-cost-usd headers (plus the stream's, from its usage), cache lookups, a PII
 // detection, a rate-limit and a budget refusal, upstream errors and retries of an upstream 500, an
-// embeddings call. GET /helix/metrics: 401 without credentials, this instance's totals with the master key.
+// embeddings call; gateway overhead equal to request time minus upstream time. GET /helix/metrics:
+// 401 without credentials, this instance's totals with the master key. Then the in-flight gauge
+// while a slow stream is open, and a model swap's saving.
 import { readFileSync, writeFileSync } from "node:fs";
 import { test, expect } from "@playwright/test";
 import OpenAI, { APIError } from "openai";
@@ -28,6 +30,8 @@ interface Sent {
   savedUsd: number;
   input: number;
   output: number;
+  /** Wall time as the client measured it (an upper bound of Helix's own); chat() requests only. */
+  clientSeconds?: number;
 }
 const sent: Sent[] = [];
 
@@ -51,12 +55,14 @@ function note(endpoint: Sent["endpoint"], status: number, headers: Headers, usag
 }
 
 async function chat(client: OpenAI, content: string, extra: { max_tokens?: number } = {}): Promise<Sent> {
+  const started = performance.now();
+  const timed = (s: Sent) => Object.assign(s, { clientSeconds: (performance.now() - started) / 1000 });
   try {
     const { data, response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }], ...extra }).withResponse();
-    return note("chat", response.status, response.headers, data.usage);
+    return timed(note("chat", response.status, response.headers, data.usage));
   } catch (err) {
     if (!(err instanceof APIError) || err.status === undefined) throw err;
-    return note("chat", err.status, err.headers as Headers);
+    return timed(note("chat", err.status, err.headers as Headers));
   }
 }
 
@@ -107,7 +113,9 @@ test.beforeAll(async () => {
       "helix_settings:\n",
       // Only e-mail addresses are looked for, so that exactly one detection is expected. A high
       // threshold keeps unrelated prompts from answering each other semantically.
-      "helix_settings:\n  pii_protection: {entities: [EMAIL_ADDRESS], action: redact}\n  semantic_cache: {similarity_threshold: 0.99}\n",
+      // The swap rule only matches gpt-4o, which only the swap test asks for.
+      "helix_settings:\n  pii_protection: {entities: [EMAIL_ADDRESS], action: redact}\n  semantic_cache: {similarity_threshold: 0.99}\n" +
+        '  cost_optimization:\n    rules:\n      - {rule_name: short-on-mini, conditions: {model: gpt-4o, max_tokens: "<= 100"}, action: {model: gpt-4o-mini, reason: short}}\n',
     ),
   );
   helix = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: config, MASTER_KEY: MASTER, HELIX_EMBEDDINGS_OFFLINE: "true" });
@@ -192,10 +200,20 @@ test("/metrics exposes every family with the values of the traffic sent, and /he
   expect(total(m, "helix_request_duration_seconds_sum")).toBeGreaterThan(0);
   expect(total(m, "helix_request_duration_seconds_count", { stream: "true" })).toBe(1);
   // Upstream time and overhead for every answer a provider served (not the cache hits, not the refusals).
-  const served = count((s) => s.status === 200 && s.cache !== "HIT" && s.cache !== "SEMANTIC_HIT");
+  const isServed = (s: Sent) => s.status === 200 && s.cache !== "HIT" && s.cache !== "SEMANTIC_HIT";
+  const served = count(isServed);
   expect(total(m, "helix_upstream_duration_seconds_count")).toBe(served);
   expect(total(m, "helix_upstream_duration_seconds_sum")).toBeGreaterThan(0);
   expect(total(m, "helix_gateway_overhead_seconds_count")).toBe(served);
+  expect(total(m, "helix_gateway_overhead_seconds_sum")).toBeGreaterThan(0);
+  // Each served request's overhead is its duration minus its upstream time, so
+  //   total _sum − upstream _sum − overhead _sum = the durations of the requests no provider served
+  // (cache hit, refusals, the 502): at least 0 and at most what the client measured for them.
+  const notServed = sent.filter((s) => !isServed(s));
+  expect(notServed.every((s) => s.clientSeconds !== undefined)).toBe(true);
+  const unservedSeconds = total(m, "helix_request_duration_seconds_sum") - total(m, "helix_upstream_duration_seconds_sum") - total(m, "helix_gateway_overhead_seconds_sum");
+  expect(unservedSeconds).toBeGreaterThanOrEqual(-1e-6);
+  expect(unservedSeconds).toBeLessThanOrEqual(notServed.reduce((a, s) => a + s.clientSeconds!, 0) + 1e-6);
   expect(total(m, "helix_time_to_first_token_seconds_count", { provider: "openai", model: "gpt-4o-mini" })).toBe(1);
   expect(total(m, "helix_time_to_first_token_seconds_sum")).toBeGreaterThan(0);
 
@@ -273,4 +291,51 @@ test("/metrics exposes every family with the values of the traffic sent, and /he
   });
   expect(body!.instance.cost_usd as number).toBeCloseTo(expectedCost, 6);
   expect((body!.instance.requests_by_status as Record<string, number>)["429"]).toBe(2);
+});
+
+test("helix_requests_in_flight counts a stream while it is open, and drops back to 0 after its last chunk", async () => {
+  const before = total(await scrape(), "helix_requests_in_flight");
+  expect(before).toBe(0);
+  // 30 chunks 100 ms apart: about 3 s open (each gap well under stream_idle_ms).
+  const stream = await master.chat.completions.create({
+    model: "gpt-4o-mini",
+    stream: true,
+    messages: [{ role: "user", content: `metrics slow stream ${tag()} [[words:30]] [[chunk-delay:100]]` }],
+  });
+  const chunks = stream[Symbol.asyncIterator]();
+  expect((await chunks.next()).done).toBe(false);
+  // Open: the first chunk arrived, the rest has not.
+  expect(total(await scrape(), "helix_requests_in_flight")).toBeGreaterThanOrEqual(1);
+  const instance = await fetch(`${helix.url}/helix/metrics`, { headers: { authorization: `Bearer ${MASTER}` } });
+  expect(((await instance.json()) as { instance: { in_flight: number } }).instance.in_flight).toBeGreaterThanOrEqual(1);
+  let rest = 0;
+  while (!(await chunks.next()).done) rest++;
+  expect(rest).toBeGreaterThan(5);
+  // Finished after the last byte (the accounting runs then): polled.
+  await expect.poll(async () => total(await scrape(), "helix_requests_in_flight"), { timeout: 10_000 }).toBe(0);
+});
+
+test("a model swap's saving is counted as helix_savings_usd_total{kind=\"swap\"}", async () => {
+  const before = await scrape();
+  const swapBefore = total(before, "helix_savings_usd_total", { kind: "swap" });
+  const requestsBefore = total(before, "helix_requests_total");
+  const { data, response } = await master.chat.completions
+    .create({ model: "gpt-4o", max_tokens: 50, messages: [{ role: "user", content: `metrics swap ${tag()} [[words:40]]` }] })
+    .withResponse();
+  expect(response.headers.get("x-helix-swap")).toBe("short-on-mini");
+  expect(response.headers.get("x-helix-model")).toBe("gpt-4o-mini");
+  let m: Sample[] = [];
+  await expect
+    .poll(async () => {
+      m = await scrape();
+      return total(m, "helix_requests_total");
+    }, { timeout: 15_000 })
+    .toBe(requestsBefore + 1);
+  // The saving is priced against the requested model: gpt-4o (2.5 / 10 per Mtok) minus gpt-4o-mini.
+  const { prompt_tokens: p, completion_tokens: c } = data.usage!;
+  const savedMicros = Math.ceil(p * 2.5 + c * 10 - 1e-9) - micros(p, c);
+  expect(savedMicros).toBeGreaterThan(0);
+  expect(total(m, "helix_savings_usd_total", { kind: "swap" }) - swapBefore).toBeCloseTo(savedMicros / 1e6, 9);
+  // Served (and so labelled) as the swapped-to model.
+  expect(total(m, "helix_requests_total", { model: "gpt-4o", status: "200" })).toBe(0);
 });
