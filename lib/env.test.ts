@@ -42,11 +42,12 @@ describe("env(): template placeholders in secrets", () => {
   it("accepts real values and unset ones", () => {
     process.env.MASTER_KEY = "sk-helix-3f9a0c1d2e4b5a6978ffeeddccbbaa00";
     process.env.NEXTAUTH_SECRET = "9c2d4e6f8a0b1c3d5e7f9a1b3c5d7e9f";
-    process.env.ADMIN_PASSWORD = "correct horse battery staple";
+    // Words that merely contain "replaceme" are not the placeholder.
+    process.env.ADMIN_PASSWORD = "replacement horse battery staple";
     process.env.DATABASE_URL = "postgres://helix:s3cret@db:5432/helix";
     const e = env();
     expect(e.MASTER_KEY).toBe("sk-helix-3f9a0c1d2e4b5a6978ffeeddccbbaa00");
-    expect(e.ADMIN_PASSWORD).toBe("correct horse battery staple");
+    expect(e.ADMIN_PASSWORD).toBe("replacement horse battery staple");
     expect(e.HELIX_PII_HASH_KEY).toBeUndefined();
   });
 

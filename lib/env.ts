@@ -21,7 +21,7 @@ const optionalString = z
  * Template values of the shipped secrets (k8s/10-secret.yaml's `REPLACE_ME`, the `change-me`
  * examples): a deployment that applied a template as is must not start with a guessable secret.
  */
-const PLACEHOLDER = /replace[_-]?me|change[_-]?me/i;
+const PLACEHOLDER = /replace[_-]me|change[_-]?me/i;
 
 /** A secret that, when set, must not be a template placeholder. */
 const secret = optionalString.refine((v) => v === undefined || !PLACEHOLDER.test(v), {
