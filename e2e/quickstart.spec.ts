@@ -40,6 +40,16 @@ test("a bad config stops the server at start with the file, line and column", as
   expect((err as Error).message).toContain(`${file}:3:5 helix_settings.gateway.num_retrys: unknown key "num_retrys"; did you mean "num_retries"?`);
 });
 
+test("a secret left at its template placeholder stops the server at start, naming the variable", async () => {
+  // k8s/10-secret.yaml applied as is. The logger reads the same refused environment: the exit
+  // must still happen (the server used to stay up, listening but never started).
+  const err = await startHelix({ MASTER_KEY: "sk-helix-REPLACE_ME" }).catch((e: Error) => e);
+  expect(err).toBeInstanceOf(Error);
+  expect((err as Error).message).toContain("helix exited with 1");
+  expect((err as Error).message).toContain("Helix cannot start:");
+  expect((err as Error).message).toMatch(/MASTER_KEY: still the template placeholder/);
+});
+
 test("embedded mode keeps its data across a restart", async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "helix-restart-"));
   const env = { OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-fake", MASTER_KEY: "sk-master-restart", HELIX_DATA_DIR: dataDir };

@@ -37,7 +37,12 @@ export async function startHelix(): Promise<void> {
     // A server that cannot work must not stay up looking healthy: say why and exit.
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`\nHelix cannot start:\n${message}\n\n`);
-    logger().fatal({ err }, "helix cannot start");
+    try {
+      logger().fatal({ err }, "helix cannot start");
+    } catch {
+      // The logger reads the environment: when that is what was refused, it throws the same error,
+      // which must not keep the exit below from running (the server would stay up, not started).
+    }
     process.exit(1);
   }
 }
