@@ -1,6 +1,7 @@
 // Teams and API users through their admin routes on embedded PGlite: create, rename, edit and
 // delete (409 while active keys belong; users and revoked keys detached; own budget deleted),
 // names unique per org, per-user budgets, and viewers (dashboard sessions) refused every write.
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encode } from "next-auth/jwt";
@@ -55,7 +56,7 @@ type Json = Record<string, any>;
 
 async function authHeaders(as: As): Promise<Record<string, string>> {
   if (as === "master") return { authorization: `Bearer ${MASTER}` };
-  const token = await encode({ token: { sub: as.id, email: as.email, role: as.role }, secret: dashboardAuthSecret() });
+  const token = await encode({ token: { sub: as.id, email: as.email, role: as.role, sid: randomUUID(), epoch: as.sessionEpoch }, secret: dashboardAuthSecret() });
   return { cookie: `${SESSION_COOKIE}=${token}`, origin: "http://helix.test" };
 }
 
