@@ -256,7 +256,7 @@ const RULES: Array<{ match: RegExp; access: Access; why: string }> = [
 ];
 
 /** Viewers' reads that are refused anyway (admin-only pages' data). */
-const VIEWER_FORBIDDEN_READS = new Set(["GET /api/dashboard/users", "GET /api/dashboard/users/x"]);
+const VIEWER_FORBIDDEN_READS = new Set(["GET /api/dashboard/users", "GET /api/dashboard/users/x", "GET /api/helix/config"]);
 /** Writes a viewer may make: previews that change nothing. */
 const VIEWER_ALLOWED_WRITES = new Set(["POST /api/helix/pii/test"]);
 

@@ -52,9 +52,12 @@ function maskValue(v: unknown): unknown {
   return (maskedConfig({ v } as unknown as HelixConfig) as unknown as { v: unknown }).v;
 }
 
-/** GET /helix/config: admins and dashboard viewers (everything secret is masked). */
+/**
+ * GET /helix/config: admins only (secrets masked all the same). Viewers see the figures and the
+ * policies in the dashboard; the whole effective config (upstreams, hooks, limits) is an operator's.
+ */
 export async function getConfigResponse(request: Request) {
-  await requireAdmin(request, { read: true });
+  await requireAdmin(request);
   return configDocument();
 }
 
