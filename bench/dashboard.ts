@@ -21,11 +21,16 @@ const RUNS = Number(values.runs);
 const RANGES = values.ranges!.split(",");
 const ADMIN = { email: "bench-admin@example.com", password: "bench-admin-password-1" };
 
-/** Every page's API calls; `{range}` is replaced. Pages that ignore the range list one path. */
+/**
+ * Every page's API calls; `{range}` is replaced, and `{key}`, `{team}`, `{log}` by a key, a team
+ * and the newest log row of the database. Pages that ignore the range list one path.
+ */
 const ENDPOINTS: Array<{ page: string; path: string }> = [
   { page: "overview", path: "/api/dashboard/overview?range={range}" },
   { page: "cost", path: "/api/dashboard/cost?range={range}&dimension=model&top=6" },
   { page: "cost", path: "/api/dashboard/cost?range={range}&dimension=end_user&top=6" },
+  { page: "cost", path: "/api/dashboard/cost?range={range}&dimension=key&top=6" },
+  { page: "cost", path: "/api/dashboard/cost?range={range}&dimension=team&top=6" },
   { page: "cost", path: "/api/dashboard/cost/budgets" },
   { page: "cache", path: "/api/dashboard/cache?range={range}" },
   { page: "pii", path: "/api/dashboard/pii?range={range}" },
@@ -36,6 +41,9 @@ const ENDPOINTS: Array<{ page: string; path: string }> = [
   { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&status=5xx" },
   { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&cache=SEMANTIC_HIT&model=gpt-4o" },
   { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&end_user=nobody-at-all" },
+  { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&key={key}" },
+  { page: "logs", path: "/api/dashboard/logs?range={range}&limit=50&team={team}&status=4xx" },
+  { page: "logs", path: "/api/dashboard/logs/{log}" },
   { page: "health", path: "/api/dashboard/health" },
   { page: "policies", path: "/helix/policies" },
   { page: "keys", path: "/helix/keys" },
@@ -90,6 +98,12 @@ async function main() {
     const db = new pg.Client({ connectionString: values["database-url"] });
     await db.connect();
     const n = Number((await db.query("SELECT count(*)::int AS n FROM request_logs")).rows[0].n).toLocaleString("en-US");
+    const one = async (sql: string) => String((await db.query(sql)).rows[0]?.id ?? "none");
+    const ids: Record<string, string> = {
+      key: await one("SELECT id FROM api_keys ORDER BY created_at LIMIT 1"),
+      team: await one("SELECT id FROM teams ORDER BY created_at LIMIT 1"),
+      log: await one("SELECT id FROM request_logs ORDER BY created_at DESC LIMIT 1"),
+    };
     await db.end();
     console.log(`Helix at ${helix.url} on ${values["database-url"]} (${n} request logs); ${RUNS} runs per API and range\n`);
     console.log("| page | API | range | server median ms | server max ms | round trip median ms |");
@@ -98,7 +112,7 @@ async function main() {
     for (const e of ENDPOINTS) {
       const ranges = e.path.includes("{range}") ? RANGES : ["—"];
       for (const range of ranges) {
-        const path = e.path.replace("{range}", range);
+        const path = e.path.replace("{range}", range).replace(/\{(key|team|log)\}/g, (_, k: string) => ids[k]);
         const server: number[] = [];
         const trip: number[] = [];
         for (let i = 0; i <= RUNS; i++) {
@@ -113,7 +127,7 @@ async function main() {
           trip.push(dt);
         }
         worst = Math.max(worst, ...server);
-        console.log(`| ${e.page} | \`${e.path.replace(/range=\{range\}&?/, "").replace(/\?$/, "")}\` | ${range} | ${median(server).toFixed(1)} | ${Math.max(...server).toFixed(1)} | ${median(trip).toFixed(1)} |`);
+        console.log(`| ${e.page} | \`${e.path.replace(/range=\{range\}&?/, "").replace(/\?$/, "").replace("{log}", "{id}")}\` | ${range} | ${median(server).toFixed(1)} | ${Math.max(...server).toFixed(1)} | ${median(trip).toFixed(1)} |`);
       }
     }
     console.log(`\nslowest single server time: ${worst.toFixed(1)} ms`);
