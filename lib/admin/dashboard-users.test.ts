@@ -8,6 +8,9 @@ import { GET as listRoute, POST as createRoute } from "@/app/api/dashboard/users
 import { DELETE as deleteRoute, PATCH as patchRoute } from "@/app/api/dashboard/users/[id]/route";
 import { dashboardAuthSecret } from "@/lib/auth/auth-secret";
 import { SESSION_COOKIE } from "@/lib/auth/session-token";
+import { GET as piiRoute } from "@/app/api/dashboard/pii/route";
+import { GET as meRoute } from "@/app/api/dashboard/me/route";
+import { resetConfigForTests, setConfigForTests } from "@/lib/config/loader";
 import { resetEnvForTests } from "@/lib/env";
 import { closeDb } from "@/lib/store/db";
 import { dashboardUsers, type DashboardUser } from "@/lib/store/dashboard-users";
@@ -140,5 +143,35 @@ describe("dashboard users API", () => {
     // A name or role change does not end sessions.
     expect((await patch(viewer, viewer.id, { name: "Renamed" })).status).toBe(200);
     expect((await list(viewer)).status).toBe(200);
+  });
+
+  it("answers 404 (OpenAI-shaped) on every dashboard API while dashboard.enabled is false, signed in or not", async () => {
+    setConfigForTests({ helix_settings: { dashboard: { enabled: false } } });
+    try {
+      const get = async (route: (r: Request, c: never) => Promise<Response>, path: string, as: DashboardUser | null) => {
+        const res = await route(new Request(`http://helix.test${path}`, { headers: { host: "helix.test", ...(await cookieFor(as)) } }), undefined as never);
+        return { status: res.status, json: (await res.json()) as { error: Record<string, unknown> } };
+      };
+      const me = await dashboardUsers().create({ email: "disabled@example.com", password: "disabled-password", role: "admin" });
+      for (const [route, path] of [
+        [listRoute, "/api/dashboard/users"],
+        [meRoute, "/api/dashboard/me"],
+        [piiRoute, "/api/dashboard/pii?range=24h"],
+      ] as const) {
+        for (const as of [me, null]) {
+          const r = await get(route, path, as);
+          expect(r.status, path).toBe(404);
+          expect(r.json.error, path).toMatchObject({ type: "invalid_request_error", code: "dashboard_disabled" });
+          expect(String(r.json.error.message)).toContain("dashboard.enabled");
+        }
+      }
+      const write = await patch(me, me.id, { name: "x" });
+      expect(write.status).toBe(404);
+      // Enabled again (the default): the same call answers.
+      resetConfigForTests();
+      expect((await get(meRoute, "/api/dashboard/me", me)).status).toBe(200);
+    } finally {
+      resetConfigForTests();
+    }
   });
 });

@@ -8,7 +8,8 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { applyNextAuthEnv } from "@/lib/env";
-import { AuthenticationError, HelixError, PermissionDeniedError } from "@/lib/errors";
+import { getConfig } from "@/lib/config/loader";
+import { AuthenticationError, HelixError, NotFoundError, PermissionDeniedError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
 import { dashboardUsers, normalizeEmail, type DashboardRole, type DashboardUser } from "@/lib/store/dashboard-users";
 import { dashboardAuthSecret } from "./auth-secret";
@@ -149,11 +150,23 @@ export async function getDashboardSession(): Promise<DashboardUser | null> {
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
+ * dashboard.enabled: false turns the dashboard off entirely: its pages answer 404 (page-guards)
+ * and so does every API behind a dashboard session (checked first, so nobody learns more).
+ */
+export function requireDashboardEnabled(): void {
+  if (!getConfig().helix_settings.dashboard.enabled) {
+    throw new NotFoundError("The dashboard is disabled (dashboard.enabled: false in helix.yaml).", { code: "dashboard_disabled" });
+  }
+}
+
+/**
  * For internal APIs under /api/dashboard: the signed-in user (re-read from the database, so a
- * deleted account or a changed role takes effect at once). 401 without a session, 403 for a
- * viewer on an admin route, and 403 for a cross-site write (the Origin is not this host).
+ * deleted account or a changed role takes effect at once). 404 while the dashboard is disabled,
+ * 401 without a session, 403 for a viewer on an admin route, and 403 for a cross-site write (the
+ * Origin is not this host).
  */
 export async function requireDashboardSession(request: Request, opts: { role?: "admin" } = {}): Promise<DashboardUser> {
+  requireDashboardEnabled();
   if (UNSAFE_METHODS.has(request.method) && !sameOrigin(request)) {
     throw new PermissionDeniedError("Cross-site requests to the dashboard API are refused.", { code: "cross_site_request" });
   }
@@ -176,6 +189,7 @@ export async function requireDashboardSession(request: Request, opts: { role?: "
  * (Next.js already refuses server actions posted from another origin.)
  */
 export async function requireDashboardUser(opts: { role?: "admin" } = {}): Promise<DashboardUser> {
+  requireDashboardEnabled();
   const user = await getDashboardSession();
   if (!user) throw new AuthenticationError("Sign in to the dashboard first.", { code: "session_required" });
   if (opts.role === "admin" && user.role !== "admin") {

@@ -41,6 +41,8 @@ export async function setupPage(searchParams: SearchParams): Promise<{ allowed: 
  * once). proxy.ts redirects first; this is the backstop for a deleted account or a bad cookie.
  */
 export async function dashboardUser(): Promise<DashboardUser> {
+  // dashboard.enabled: false: every page is a 404 (layout and page render side by side).
+  if (!getConfig().helix_settings.dashboard.enabled) notFound();
   try {
     return await requireDashboardUser();
   } catch (err) {
