@@ -1,5 +1,5 @@
-// GET /api/dashboard/pii?range= (detections by entity type, action and team, and a series per
-// entity type) and GET /api/dashboard/pii/incidents?range=&entity_type=&action=&team=&cursor=&limit=
+// GET /api/dashboard/pii?range= (detections by entity type, action and team, and a series over
+// time for each of the three) and GET /api/dashboard/pii/incidents?range=&entity_type=&action=&team=&cursor=&limit=
 // (the incident log, newest first). Any signed-in role; there are no values to hide: none is stored.
 import "server-only";
 import { requireDashboardSession } from "@/lib/auth/dashboard-auth";
@@ -26,13 +26,17 @@ export async function piiSummaryResponse(request: Request) {
   await requireDashboardSession(request);
   const { range, rangeMs, to } = parseRange(request);
   const s = await piiSummary(await getDb(), rangeMs, to);
-  const series = new Map<string, Record<string, number>>();
-  for (const p of s.series) {
-    const key = p.bucket.toISOString();
-    const counts = series.get(key) ?? {};
-    counts[p.entityType] = p.detections;
-    series.set(key, counts);
-  }
+  // Points per bucket: { bucket, counts: { <entity type | action | team id>: detections } }.
+  const perBucket = <P extends { bucket: Date; detections: number }>(points: P[], key: (p: P) => string) => {
+    const out = new Map<string, Record<string, number>>();
+    for (const p of points) {
+      const bucket = p.bucket.toISOString();
+      const counts = out.get(bucket) ?? {};
+      counts[key(p)] = p.detections;
+      out.set(bucket, counts);
+    }
+    return [...out].map(([bucket, counts]) => ({ bucket, counts }));
+  };
   return {
     object: "dashboard.pii",
     range,
@@ -45,7 +49,10 @@ export async function piiSummaryResponse(request: Request) {
     by_action: s.byAction.map((g) => ({ action: g.key, ...group(g) })),
     // Names, not ids; a deleted team keeps its id so its incidents stay filterable.
     by_team: s.byTeam.map((g) => ({ team_id: g.key === "" ? NO_TEAM : g.key, team: g.key === "" ? null : teamLabel(g, s.byTeam), ...group(g) })),
-    series: [...series].map(([bucket, counts]) => ({ bucket, counts })),
+    series: perBucket(s.series, (p) => p.entityType),
+    series_by_action: perBucket(s.seriesByAction, (p) => p.action),
+    // Keyed like by_team's team_id ("none" for requests without a team).
+    series_by_team: perBucket(s.seriesByTeam, (p) => (p.teamId === "" ? NO_TEAM : p.teamId)),
   };
 }
 

@@ -98,9 +98,28 @@ export function piiIncidentsSuite(name: string, getDb: () => PrismaClient) {
       expect(new Map(s.series.map((p) => [`${p.bucket.toISOString()}|${p.entityType}`, p.detections]))).toEqual(new Map([...series].map(([k, v]) => [k, v.detections])));
     });
 
+    it("has a series over time per action and per team, adding up to their totals", async () => {
+      const s = await piiSummary(getDb(), 24 * HOUR, NOW);
+      const hour = (r: Known) => new Date(Math.floor(r.createdAt.getTime() / HOUR) * HOUR).toISOString();
+      const byAction = sumBy(inRange, (r) => `${hour(r)}|${r.action}`);
+      expect(new Map(s.seriesByAction.map((p) => [`${p.bucket.toISOString()}|${p.action}`, p.detections]))).toEqual(new Map([...byAction].map(([k, v]) => [k, v.detections])));
+      const byTeam = sumBy(inRange, (r) => `${hour(r)}|${r.teamId ?? ""}`);
+      expect(new Map(s.seriesByTeam.map((p) => [`${p.bucket.toISOString()}|${p.teamId}`, p.detections]))).toEqual(new Map([...byTeam].map(([k, v]) => [k, v.detections])));
+      // Every action and team of the totals has points, and no point lies outside the range.
+      expect(new Set(s.seriesByAction.map((p) => p.action))).toEqual(new Set(s.byAction.map((g) => g.key)));
+      expect(new Set(s.seriesByTeam.map((p) => p.teamId))).toEqual(new Set(["pt1", "pt2", ""]));
+      for (const p of [...s.seriesByAction, ...s.seriesByTeam]) expect(p.bucket >= s.from && p.bucket < s.to).toBe(true);
+      // Over 30 days: day buckets, and the older IBAN incidents show up per action too.
+      const month = await piiSummary(getDb(), 30 * 24 * HOUR, NOW);
+      expect(month.granularity).toBe("day");
+      const total = (xs: Array<{ detections: number }>) => xs.reduce((t, x) => t + x.detections, 0);
+      expect(total(month.seriesByAction)).toBe(month.detections);
+      expect(total(month.seriesByTeam)).toBe(month.detections);
+    });
+
     it("is empty for a range without incidents", async () => {
       const s = await piiSummary(getDb(), HOUR, new Date("2020-01-01T00:00:00Z"));
-      expect(s).toMatchObject({ detections: 0, incidents: 0, byEntityType: [], byAction: [], byTeam: [], series: [] });
+      expect(s).toMatchObject({ detections: 0, incidents: 0, byEntityType: [], byAction: [], byTeam: [], series: [], seriesByAction: [], seriesByTeam: [] });
     });
 
     async function walk(filter: IncidentFilter, limit: number, from = FROM): Promise<{ pages: number; seen: IncidentRow[] }> {

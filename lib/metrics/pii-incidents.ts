@@ -1,5 +1,5 @@
 // The PII page's figures: detections (sums of incident counts) and incidents by entity type, by
-// action and by team, a series per entity type, and the incident log with keyset pagination.
+// action and by team, a series over time per entity type, per action and per team, and the incident log with keyset pagination.
 // The figures come from pii_rollups; the log reads pii_incidents through its created_at /
 // (team_id, created_at) / (entity_type, created_at) indexes, newest first with a LIMIT. Values
 // were never stored, so none can be shown.
@@ -28,6 +28,10 @@ export interface PiiSummary {
   byTeam: PiiGroup[];
   /** Detections per bucket and entity type (buckets without any are absent). */
   series: Array<{ bucket: Date; entityType: string; detections: number }>;
+  /** Detections per bucket and action (buckets without any are absent). */
+  seriesByAction: Array<{ bucket: Date; action: string; detections: number }>;
+  /** Detections per bucket and team id ('' for requests without a team). */
+  seriesByTeam: Array<{ bucket: Date; teamId: string; detections: number }>;
 }
 
 type SummaryRow = { g: number; bucket: Date | null; entity_type: string | null; action: string | null; team_id: string | null; d: number; n: number };
@@ -35,7 +39,7 @@ type SummaryRow = { g: number; bucket: Date | null; entity_type: string | null; 
 /**
  * From pii_rollups (kept by the incident insert), at the range's granularity: one pass over the
  * range's rollup rows, grouped four ways at once (GROUPING SETS): by entity type, by action, by
- * team, and by bucket × entity type. A year is ~365 days × the type/action/team combinations seen,
+ * team, and by bucket × entity type, bucket × action and bucket × team. A year is ~365 days × the type/action/team combinations seen,
  * not every incident.
  */
 export async function piiSummary(db: PrismaClient, rangeMs: number, to: Date): Promise<PiiSummary> {
@@ -45,7 +49,7 @@ export async function piiSummary(db: PrismaClient, rangeMs: number, to: Date): P
     `SELECT GROUPING(entity_type, action, team_id, bucket)::int AS g, bucket, entity_type, action, team_id, ` +
       `sum(detections)::float8 AS d, sum(incidents)::float8 AS n ` +
       `FROM pii_rollups WHERE granularity = $1 AND bucket >= $2::timestamp(3) AND bucket < $3::timestamp(3) ` +
-      `GROUP BY GROUPING SETS ((entity_type), (action), (team_id), (bucket, entity_type))`,
+      `GROUP BY GROUPING SETS ((entity_type), (action), (team_id), (bucket, entity_type), (bucket, action), (bucket, team_id))`,
     granularity,
     aligned.from.toISOString(),
     aligned.to.toISOString(),
@@ -55,6 +59,8 @@ export async function piiSummary(db: PrismaClient, rangeMs: number, to: Date): P
   const ACTION = 0b1011;
   const TEAM = 0b1101;
   const SERIES = 0b0110;
+  const SERIES_ACTION = 0b1010;
+  const SERIES_TEAM = 0b1100;
   const group = (r: SummaryRow, key: string | null): PiiGroup => ({ key: key ?? "", label: null, detections: Number(r.d), incidents: Number(r.n) });
   const byDetections = (a: PiiGroup, b: PiiGroup) => b.detections - a.detections || a.key.localeCompare(b.key);
   const byEntityType = rows.filter((r) => r.g === ENTITY).map((r) => group(r, r.entity_type)).sort(byDetections);
@@ -79,6 +85,14 @@ export async function piiSummary(db: PrismaClient, rangeMs: number, to: Date): P
       .filter((r) => r.g === SERIES)
       .map((r) => ({ bucket: r.bucket as Date, entityType: r.entity_type ?? "", detections: Number(r.d) }))
       .sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || a.entityType.localeCompare(b.entityType)),
+    seriesByAction: rows
+      .filter((r) => r.g === SERIES_ACTION)
+      .map((r) => ({ bucket: r.bucket as Date, action: r.action ?? "", detections: Number(r.d) }))
+      .sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || a.action.localeCompare(b.action)),
+    seriesByTeam: rows
+      .filter((r) => r.g === SERIES_TEAM)
+      .map((r) => ({ bucket: r.bucket as Date, teamId: r.team_id ?? "", detections: Number(r.d) }))
+      .sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || a.teamId.localeCompare(b.teamId)),
   };
 }
 

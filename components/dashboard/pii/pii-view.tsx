@@ -1,9 +1,10 @@
 "use client";
-// The PII page: detections by entity type, action and team over the range, a stacked series per
-// entity type, and the incident log (filters, newest first, cursor pages). Incidents carry types,
+// The PII page: detections by entity type, action and team over the range, a stacked series over
+// time by entity type, action or team (a selector kept in the URL: ?by=action), and the incident log (filters, newest first, cursor pages). Incidents carry types,
 // counts, actions and scores only: Helix never stores a detected value, so none can be shown.
 // Data: GET /api/dashboard/pii and GET /api/dashboard/pii/incidents.
 import { useState } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { StatCard } from "@/components/ui/stat-card";
@@ -32,8 +33,15 @@ export interface PiiResponse {
   by_entity_type: Array<Group & { entity_type: string }>;
   by_action: Array<Group & { action: string }>;
   by_team: Array<Group & { team_id: string; team: string | null }>;
-  series: Array<{ bucket: string; counts: Record<string, number> }>;
+  /** Detections per bucket and entity type. */
+  series: PiiSeries;
+  /** Detections per bucket and action. */
+  series_by_action: PiiSeries;
+  /** Detections per bucket and team, keyed by by_team's team_id ("none": no team). */
+  series_by_team: PiiSeries;
 }
+
+export type PiiSeries = Array<{ bucket: string; counts: Record<string, number> }>;
 
 export interface Incident {
   id: string;
@@ -84,19 +92,79 @@ export function PiiView() {
   );
 }
 
+/** The chart's breakdowns: which totals name the series, and which series they come from. */
+export const PII_SERIES_TABS = [
+  { id: "entity", label: "Entity type" },
+  { id: "action", label: "Action" },
+  { id: "team", label: "Team" },
+] as const;
+export type PiiSeriesBy = (typeof PII_SERIES_TABS)[number]["id"];
+
+const isSeriesBy = (v: string | null): v is PiiSeriesBy => PII_SERIES_TABS.some((t) => t.id === v);
+
+/** The chosen breakdown lives in the URL (?by=team) like the range, so a view can be shared. */
+function useSeriesByParam(): [PiiSeriesBy, (by: PiiSeriesBy) => void] {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const raw = params.get("by");
+  const set = (by: PiiSeriesBy) => {
+    const next = new URLSearchParams(params.toString());
+    next.set("by", by);
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  return [isSeriesBy(raw) ? raw : "entity", set];
+}
+
+/** The groups (largest first) and points of one breakdown. */
+function breakdown(s: PiiResponse, by: PiiSeriesBy): { groups: Array<{ key: string; label: string }>; points: PiiSeries } {
+  switch (by) {
+    case "action":
+      return { groups: s.by_action.map((g) => ({ key: g.action, label: g.action })), points: s.series_by_action ?? [] };
+    case "team":
+      return { groups: s.by_team.map((g) => ({ key: g.team_id, label: g.team ?? "No team" })), points: s.series_by_team ?? [] };
+    default:
+      return { groups: s.by_entity_type.map((g) => ({ key: g.entity_type, label: g.entity_type })), points: s.series };
+  }
+}
+
+function SeriesTabs({ value, onChange }: { value: PiiSeriesBy; onChange: (by: PiiSeriesBy) => void }) {
+  return (
+    <div role="tablist" aria-label="Break detections down by" className="flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
+      {PII_SERIES_TABS.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          aria-selected={value === t.id}
+          data-testid={`pii-series-${t.id}`}
+          onClick={() => onChange(t.id)}
+          className={`rounded-md px-2.5 py-1 text-xs font-medium ${value === t.id ? "bg-white text-slate-900 shadow-sm" : "text-slate-600 hover:text-slate-900"}`}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 function PiiSummary({ s }: { s: PiiResponse }) {
-  const top = s.by_entity_type.slice(0, MAX_SERIES).map((g) => g.entity_type);
-  const rest = s.by_entity_type.length > MAX_SERIES;
+  const [by, setBy] = useSeriesByParam();
+  const { groups, points } = breakdown(s, by);
+  const top = groups.slice(0, MAX_SERIES);
+  const topKeys = top.map((g) => g.key);
+  const rest = groups.length > MAX_SERIES;
   const keys = top.map((_, i) => `e${i}`);
-  // Series keys are positional (e0, e1…): entity type names are data, not safe object keys.
-  const raw: SeriesRow[] = s.series.map((p) => {
+  // Series keys are positional (e0, e1…): entity types, actions and team ids are data, not safe object keys.
+  const raw: SeriesRow[] = points.map((p) => {
     const row: SeriesRow = { bucket: p.bucket };
-    top.forEach((t, i) => (row[`e${i}`] = p.counts[t] ?? 0));
-    if (rest) row.other = Object.entries(p.counts).reduce((sum, [t, n]) => sum + (top.includes(t) ? 0 : n), 0);
+    topKeys.forEach((t, i) => (row[`e${i}`] = p.counts[t] ?? 0));
+    if (rest) row.other = Object.entries(p.counts).reduce((sum, [t, n]) => sum + (topKeys.includes(t) ? 0 : n), 0);
     return row;
   });
   const rows = fillBuckets(raw, s.from, s.to, s.granularity, rest ? [...keys, "other"] : keys);
-  const series = [...top.map((t, i) => ({ key: `e${i}`, label: t, color: colorAt(i) })), ...(rest ? [{ key: "other", label: "Other", color: "#94a3b8" }] : [])];
+  const series = [...top.map((g, i) => ({ key: `e${i}`, label: g.label, color: colorAt(i) })), ...(rest ? [{ key: "other", label: "Other", color: "#94a3b8" }] : [])];
+  const title = `Detections by ${PII_SERIES_TABS.find((t) => t.id === by)!.label.toLowerCase()}`;
   const blocked = s.by_action.find((a) => a.action === "block")?.detections ?? 0;
   return (
     <>
@@ -112,7 +180,7 @@ function PiiSummary({ s }: { s: PiiResponse }) {
         </div>
       ) : (
         <div className="grid gap-6 lg:grid-cols-3">
-          <Card title="Detections by entity type" subtitle="Per bucket, stacked" className="lg:col-span-3">
+          <Card title={title} subtitle="Per bucket, stacked" className="lg:col-span-3" actions={<SeriesTabs value={by} onChange={setBy} />}>
             <TimeSeriesChart testId="chart-pii-series" rows={rows} granularity={s.granularity} kind="bar" stacked series={series} format={formatCount} height={260} />
           </Card>
           <Card title="By entity type" subtitle="Detections (incidents)">
