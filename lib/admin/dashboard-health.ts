@@ -6,14 +6,15 @@ import { requireDashboardSession } from "@/lib/auth/dashboard-auth";
 import { env } from "@/lib/env";
 import { configPath, getConfig, getFileConfig, policyOverlayVersion } from "@/lib/config/loader";
 import { embedderStatus } from "@/lib/cache/embedders/select";
-import { vectorStoreStatus } from "@/lib/cache/vector-stores/select";
+import { embedderCallStats } from "@/lib/cache/embedders/timed";
+import { getVectorStore, vectorStoreStatus } from "@/lib/cache/vector-stores/select";
 import { dbInfo, getDb } from "@/lib/store/db";
 import { getKv } from "@/lib/store/kv";
 import type { RedisKv } from "@/lib/store/kv-redis";
 import { requestLogStats } from "@/lib/store/request-log";
 import { policyVersionStore } from "@/lib/store/policy-versions";
 import { nowMs } from "@/lib/cost/clock";
-import { configHash, databaseFacts, instanceFacts, probe, providerHealth, redisFacts, type ProviderWindow } from "@/lib/metrics/system-health";
+import { configHash, databaseFacts, instanceFacts, probe, providerHealth, redisFacts, vectorStoreFacts, type ProviderWindow } from "@/lib/metrics/system-health";
 import packageJson from "@/package.json";
 
 const window = (w: ProviderWindow) => ({
@@ -33,17 +34,21 @@ export async function healthResponse(request: Request) {
   const kv = getKv();
   const configured = config.model_list.map((m) => ({ provider: m.provider, model: m.model_name }));
 
-  const [database, redis, providers, latestPolicy] = await Promise.all([
+  const semantic = config.helix_settings.semantic_cache;
+  const [database, redis, providers, latestPolicy, vectorProbe] = await Promise.all([
     probe(() => databaseFacts(getDb)),
     kv.kind === "redis" ? probe(() => redisFacts((kv as RedisKv).client)) : Promise.resolve(null),
     probe(async () => ({ list: await providerHealth(await getDb(), now, configured) }), 3_000),
     // The newest stored policy version (unique index on version): it can be ahead of the one in force for a poll interval.
     probe(async () => ({ record: await policyVersionStore().latest() })),
+    // Live, with a short deadline: an unreachable Redis Stack or database must not show green.
+    semantic.enabled ? probe(() => vectorStoreFacts(getVectorStore), 1_500) : Promise.resolve(null),
   ]);
   const inForce = policyOverlayVersion();
-  const semantic = config.helix_settings.semantic_cache;
   const embedder = embedderStatus(semantic);
+  // Read after the probe: the first getVectorStore() decides the kind.
   const vector = vectorStoreStatus();
+  const calls = embedderCallStats(embedder.active);
   const inst = instanceFacts(String(packageJson.version ?? "unknown"), now.getTime());
   const logWriter = requestLogStats();
 
@@ -74,7 +79,12 @@ export async function healthResponse(request: Request) {
           ? { status: "ok", ping_ms: redis.pingMs, version: redis.version, used_memory_bytes: redis.usedMemoryBytes, used_memory_human: redis.usedMemoryHuman }
           : { status: "error", error: redis.error },
     semantic_cache_enabled: semantic.enabled,
-    vector_store: { kind: vector.kind, reason: vector.reason, shared: vector.shared },
+    vector_store: {
+      kind: vector.kind,
+      reason: vector.reason,
+      shared: vector.shared,
+      ...(vectorProbe === null ? { status: "not_configured" } : vectorProbe.status === "ok" ? { status: "ok", ping_ms: vectorProbe.pingMs } : { status: "error", error: vectorProbe.error }),
+    },
     embedder: {
       configured: embedder.configured,
       active: embedder.active || null,
@@ -82,6 +92,13 @@ export async function healthResponse(request: Request) {
       fallback: embedder.fallback,
       ready: embedder.ready,
       reason: embedder.reason ?? null,
+      // This process's embedding calls (none are made for this page): the latest success and failure.
+      calls: calls.calls,
+      errors: calls.errors,
+      last_ok_at: calls.lastOkAt?.toISOString() ?? null,
+      last_latency_ms: calls.lastLatencyMs,
+      last_error_at: calls.lastErrorAt?.toISOString() ?? null,
+      last_error: calls.lastError,
     },
     providers:
       providers.status === "ok"

@@ -84,6 +84,28 @@ export async function redisFacts(client: RedisLike): Promise<RedisFacts> {
   };
 }
 
+// ---- vector store --------------------------------------------------------------------------------
+
+/** The slice of a vector store the probe needs. */
+export interface PingableStore {
+  ping(): Promise<void>;
+}
+
+export interface VectorStoreFacts {
+  pingMs: number;
+}
+
+/**
+ * A live round trip to the semantic cache's vector store (PING for Redis Stack, SELECT 1 for
+ * pgvector): the store's recorded choice alone says nothing about whether it answers now.
+ */
+export async function vectorStoreFacts(store: () => Promise<PingableStore>): Promise<VectorStoreFacts> {
+  const s = await store();
+  const t0 = performance.now();
+  await s.ping();
+  return { pingMs: round1(performance.now() - t0) };
+}
+
 // ---- providers -----------------------------------------------------------------------------------
 
 export interface ProviderWindow {

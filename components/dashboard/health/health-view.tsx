@@ -113,29 +113,8 @@ function HealthBody({ h }: { h: HealthResponse }) {
             <p className={`text-sm ${r.status === "error" ? "text-rose-700" : "text-slate-600"}`}>{r.error ?? r.note}</p>
           )}
         </Card>
-        <Card
-          title="Vector store"
-          testId="health-vector-store"
-          actions={<StatusPill tone={!h.semantic_cache_enabled ? "neutral" : h.vector_store.kind ? "good" : "warn"}>{!h.semantic_cache_enabled ? "Semantic cache off" : (h.vector_store.kind ?? "Not chosen yet")}</StatusPill>}
-        >
-          <dl>
-            <Row label="Kind">{h.vector_store.kind ?? "—"}</Row>
-            <Row label="Shared across instances">{h.vector_store.shared ? "yes" : "no"}</Row>
-          </dl>
-          <p className="mt-2 text-xs text-slate-500">{h.vector_store.reason}</p>
-        </Card>
-        <Card
-          title="Embedder"
-          testId="health-embedder"
-          actions={<StatusPill tone={!h.semantic_cache_enabled ? "neutral" : h.embedder.ready ? (h.embedder.fallback ? "warn" : "good") : "warn"}>{!h.semantic_cache_enabled ? "Semantic cache off" : h.embedder.ready ? (h.embedder.fallback ? "Fallback" : "Ready") : "Not loaded"}</StatusPill>}
-        >
-          <dl>
-            <Row label="Configured">{h.embedder.configured}</Row>
-            <Row label="Active">{h.embedder.active ?? "—"}</Row>
-            <Row label="Dimensions">{h.embedder.dimensions || "—"}</Row>
-          </dl>
-          {h.embedder.reason && <p className="mt-2 text-xs text-slate-500">{h.embedder.reason}</p>}
-        </Card>
+        <VectorStoreCard h={h} />
+        <EmbedderCard h={h} />
       </div>
       <ProvidersCard h={h} />
       <div className="grid gap-6 lg:grid-cols-2">
@@ -286,5 +265,67 @@ function FragmentHeaders({ th }: { th: string }) {
         p50 / p95
       </th>
     </>
+  );
+}
+
+function VectorStoreCard({ h }: { h: HealthResponse }) {
+  const v = h.vector_store;
+  const [tone, label] = !h.semantic_cache_enabled
+    ? (["neutral", "Semantic cache off"] as const)
+    : v.status === "error"
+      ? (["bad", "Unreachable"] as const)
+      : v.kind
+        ? (["good", v.kind] as const)
+        : (["warn", "Not chosen yet"] as const);
+  return (
+    <Card title="Vector store" testId="health-vector-store" actions={<StatusPill testId="health-vector-store-status" tone={tone}>{label}</StatusPill>}>
+      <dl>
+        <Row label="Kind">{v.kind ?? "—"}</Row>
+        <Row label="Shared across instances">{v.shared ? "yes" : "no"}</Row>
+        {v.status === "ok" && (
+          <Row label="Ping" title="A round trip to the store, timed from this instance now">
+            {formatMs(v.ping_ms)}
+          </Row>
+        )}
+      </dl>
+      {v.status === "error" && <p className="mt-2 text-sm text-rose-700">{v.error}</p>}
+      <p className="mt-2 text-xs text-slate-500">{v.reason}</p>
+    </Card>
+  );
+}
+
+function EmbedderCard({ h }: { h: HealthResponse }) {
+  const e = h.embedder;
+  // The latest call failed (and nothing has succeeded since): say so, whatever the load state says.
+  const failing = e.last_error_at !== null && (e.last_ok_at === null || e.last_error_at > e.last_ok_at);
+  const [tone, label] = !h.semantic_cache_enabled
+    ? (["neutral", "Semantic cache off"] as const)
+    : failing
+      ? (["bad", "Failing"] as const)
+      : e.ready
+        ? e.fallback
+          ? (["warn", "Fallback"] as const)
+          : (["good", "Ready"] as const)
+        : (["warn", "Not loaded"] as const);
+  return (
+    <Card title="Embedder" testId="health-embedder" actions={<StatusPill testId="health-embedder-status" tone={tone}>{label}</StatusPill>}>
+      <dl>
+        <Row label="Configured">{e.configured}</Row>
+        <Row label="Active">{e.active ?? "—"}</Row>
+        <Row label="Dimensions">{e.dimensions || "—"}</Row>
+        <Row label="Calls (errors)" title="Embeddings this instance asked for since it started">
+          {formatCount(e.calls)} ({formatCount(e.errors)})
+        </Row>
+        <Row label="Last latency" title="The latest successful embedding call">
+          {e.last_latency_ms === null ? "—" : formatMs(e.last_latency_ms)}
+        </Row>
+      </dl>
+      {e.last_error && (
+        <p className="mt-2 text-sm text-rose-700" data-testid="health-embedder-error">
+          Last error{e.last_error_at ? ` (${formatDateTime(e.last_error_at)})` : ""}: {e.last_error}
+        </p>
+      )}
+      {e.reason && <p className="mt-2 text-xs text-slate-500">{e.reason}</p>}
+    </Card>
   );
 }

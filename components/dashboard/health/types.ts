@@ -24,8 +24,23 @@ export interface HealthResponse {
   };
   redis: { status: "ok" | "error" | "not_configured"; ping_ms?: number; version?: string | null; used_memory_bytes?: number | null; used_memory_human?: string | null; error?: string; note?: string };
   semantic_cache_enabled: boolean;
-  vector_store: { kind: string | null; reason: string; shared: boolean };
-  embedder: { configured: string; active: string | null; dimensions: number; fallback: boolean; ready: boolean; reason: string | null };
+  /** status: a live ping of the store now (not_configured while the semantic cache is off). */
+  vector_store: { kind: string | null; reason: string; shared: boolean; status: "ok" | "error" | "not_configured"; ping_ms?: number; error?: string };
+  embedder: {
+    configured: string;
+    active: string | null;
+    dimensions: number;
+    fallback: boolean;
+    ready: boolean;
+    reason: string | null;
+    /** This process's embedding calls: how many, how many failed, the latest success and failure. */
+    calls: number;
+    errors: number;
+    last_ok_at: string | null;
+    last_latency_ms: number | null;
+    last_error_at: string | null;
+    last_error: string | null;
+  };
   providers: {
     status: "ok" | "error";
     error?: string;

@@ -3,14 +3,52 @@ import "server-only";
 import { recordEmbedding } from "@/lib/metrics/prometheus";
 import type { Embedder, EmbedResult } from "./types";
 
-async function timed<T>(model: string, work: Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await work;
-  recordEmbedding(model, (performance.now() - started) / 1000);
-  return result;
+/** What this process's embedding calls did lately, per model: for the dashboard's health page. */
+export interface EmbedderCallStats {
+  calls: number;
+  errors: number;
+  lastOkAt: Date | null;
+  lastLatencyMs: number | null;
+  lastErrorAt: Date | null;
+  lastError: string | null;
 }
 
-/** The same embedder, observing helix_embedding_duration_seconds on each successful call. */
+const CALLS_KEY = Symbol.for("helix.embedders.calls");
+function calls(): Map<string, EmbedderCallStats> {
+  const g = globalThis as unknown as Record<symbol, Map<string, EmbedderCallStats> | undefined>;
+  return (g[CALLS_KEY] ??= new Map());
+}
+
+/** The model's call record (zeros when it was never called in this process). */
+export function embedderCallStats(model: string): EmbedderCallStats {
+  const c = calls().get(model);
+  return c ? { ...c } : { calls: 0, errors: 0, lastOkAt: null, lastLatencyMs: null, lastErrorAt: null, lastError: null };
+}
+
+async function timed<T>(model: string, work: Promise<T>): Promise<T> {
+  const started = performance.now();
+  const record = calls().get(model) ?? { calls: 0, errors: 0, lastOkAt: null, lastLatencyMs: null, lastErrorAt: null, lastError: null };
+  calls().set(model, record);
+  record.calls++;
+  try {
+    const result = await work;
+    const ms = performance.now() - started;
+    recordEmbedding(model, ms / 1000);
+    record.lastOkAt = new Date();
+    record.lastLatencyMs = Math.round(ms * 10) / 10;
+    return result;
+  } catch (err) {
+    record.errors++;
+    record.lastErrorAt = new Date();
+    record.lastError = err instanceof Error ? err.message : String(err);
+    throw err;
+  }
+}
+
+/**
+ * The same embedder, observing helix_embedding_duration_seconds on each successful call and
+ * keeping the latest success (latency) and failure (message) per model: embedderCallStats().
+ */
 export function timedEmbedder(e: Embedder): Embedder {
   const embedDetailed = e.embedDetailed;
   return {
