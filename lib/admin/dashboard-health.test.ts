@@ -96,7 +96,7 @@ describe("embedder call record", () => {
       id: "health-test-model",
       dimensions: 3,
       maxInputTokens: 128,
-      embed: async (texts) => {
+      embed: async (texts: string[]) => {
         if (fail) throw new Error("worker exited");
         return texts.map(() => new Float32Array([1, 0, 0]));
       },
