@@ -135,6 +135,35 @@ test("SDK traffic with an exact hit and an email shows on the cache and PII page
   await expect(page.getByTestId("pii-by-entity")).toContainText("EMAIL_ADDRESS");
   await expect(page.getByTestId("pii-by-team")).toContainText("Platform");
   await expect(page.getByTestId("chart-pii-series").locator(".recharts-bar-rectangle").first()).toBeVisible();
+
+  // Over time by action and by team too: our two redacted emails (Platform) are in the 24 h series.
+  const platform = pii.by_team.find((g) => g.team === "Platform")!;
+  const seriesTotal = (series: PiiResponse["series"], key: string) => series.reduce((t, p) => t + (p.counts[key] ?? 0), 0);
+  expect(seriesTotal(pii.series_by_action, "redact")).toBe(pii.by_action.find((g) => g.action === "redact")?.detections);
+  expect(seriesTotal(pii.series_by_team, platform.team_id)).toBe(platform.detections);
+  expect(seriesTotal(pii.series_by_action, "redact")).toBeGreaterThanOrEqual(2);
+  expect(seriesTotal(pii.series_by_team, platform.team_id)).toBeGreaterThanOrEqual(2);
+  // Our requests' hour holds them in both series (the seed may add more there).
+  const ours = new Date(Math.floor(new Date(mine[0].created_at).getTime() / 3_600_000) * 3_600_000).toISOString();
+  expect(pii.series_by_action.find((p) => p.bucket === ours)?.counts.redact ?? 0).toBeGreaterThanOrEqual(2);
+  expect(pii.series_by_team.find((p) => p.bucket === ours)?.counts[platform.team_id] ?? 0).toBeGreaterThanOrEqual(2);
+  // The chart's selector, kept in the URL: by team, then by action.
+  const chartCard = page.locator("section").filter({ has: page.getByTestId("chart-pii-series") });
+  await page.getByTestId("pii-series-team").click();
+  await expect(page).toHaveURL(/[?&]by=team/);
+  await expect(page.getByTestId("pii-series-team")).toHaveAttribute("aria-selected", "true");
+  await expect(chartCard.getByRole("heading", { name: "Detections by team" })).toBeVisible();
+  await expect(page.getByTestId("chart-pii-series").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  if (pii.by_team.length > 1) await expect(page.getByTestId("chart-pii-series").locator(".recharts-legend-wrapper")).toContainText("Platform");
+  await page.getByTestId("pii-series-action").click();
+  await expect(page).toHaveURL(/[?&]by=action/);
+  await expect(chartCard.getByRole("heading", { name: "Detections by action" })).toBeVisible();
+  if (pii.by_action.length > 1) await expect(page.getByTestId("chart-pii-series").locator(".recharts-legend-wrapper")).toContainText("redact");
+  // A shared link opens on the same breakdown.
+  await page.reload();
+  await settled(page);
+  await expect(page.getByTestId("pii-series-action")).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByTestId("chart-pii-series").locator(".recharts-bar-rectangle").first()).toBeVisible();
   const table = page.getByTestId("incident-table");
   // Newest first: our two requests head the log.
   await expect(table.locator("tbody tr").first()).toContainText(KEY_NAME);
