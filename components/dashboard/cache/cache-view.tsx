@@ -13,6 +13,7 @@ import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { colorAt } from "@/components/charts/palette";
 import { useDashboardMutation, useDashboardQuery } from "@/components/dashboard/api";
 import { useCanEdit } from "@/components/dashboard/dashboard-context";
+import { NoTraffic } from "@/components/dashboard/no-traffic";
 import { formatCount, formatMs, formatPct, formatUsd } from "@/lib/dashboard/format";
 import { fillBuckets } from "@/lib/dashboard/series";
 import type { Granularity } from "@/lib/dashboard/ranges";
@@ -134,8 +135,11 @@ function ClearCacheButton() {
 function CacheBody({ c }: { c: CacheResponse }) {
   const f = c.current;
   const rows = fillBuckets(c.series, c.from, c.to, c.granularity, ["requests", "exact_hits", "semantic_hits", "exact_hit_rate", "semantic_hit_rate", "savings_usd", "saved_ms"]);
+  // Nothing in the range (a fresh install): say how to send a request; the zeros and the stores stay.
+  const empty = f.requests === 0;
   return (
     <div className="space-y-6">
+      {empty && <NoTraffic />}
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <StatCard testId="stat-hit-rate" label="Hit rate" value={formatPct(f.hit_rate)} hint={`${formatCount(f.hits)} of ${formatCount(f.requests)} requests`} />
         <StatCard testId="stat-exact-rate" label="Exact hit rate" value={formatPct(f.exact_hit_rate)} hint={`${formatCount(f.exact_hits)} identical requests`} />
@@ -152,41 +156,45 @@ function CacheBody({ c }: { c: CacheResponse }) {
         <StatCard testId="stat-requests" label="Requests" value={formatCount(f.requests)} hint="in the range" />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Hit rate over time" subtitle="Share of requests answered from each cache, per bucket">
-          <TimeSeriesChart
-            testId="chart-hit-rate"
-            rows={rows}
-            granularity={c.granularity}
-            kind="area"
-            stacked
-            series={[
-              { key: "exact_hit_rate", label: "Exact", color: EXACT },
-              { key: "semantic_hit_rate", label: "Semantic", color: SEMANTIC },
-            ]}
-            format={(v) => formatPct(v, 0)}
-          />
-        </Card>
-        <Card title="Hits" subtitle="Answers served from the cache, per bucket">
-          <TimeSeriesChart
-            testId="chart-hits"
-            rows={rows}
-            granularity={c.granularity}
-            kind="bar"
-            stacked
-            series={[
-              { key: "exact_hits", label: "Exact", color: EXACT },
-              { key: "semantic_hits", label: "Semantic", color: SEMANTIC },
-            ]}
-            format={formatCount}
-          />
-        </Card>
-        <Card title="Cost avoided" subtitle="Provider cost of the requests the cache answered">
-          <TimeSeriesChart testId="chart-savings" rows={rows} granularity={c.granularity} kind="bar" series={[{ key: "savings_usd", label: "Cost avoided", color: colorAt(2) }]} format={formatUsd} />
-        </Card>
-        <Card title="Upstream time avoided" subtitle="Latency of the provider calls that hits replaced">
-          <TimeSeriesChart testId="chart-saved-ms" rows={rows} granularity={c.granularity} kind="bar" series={[{ key: "saved_ms", label: "Time avoided", color: colorAt(4) }]} format={formatDuration} />
-        </Card>
-        <SimilarityCard c={c} />
+        {!empty && (
+          <>
+            <Card title="Hit rate over time" subtitle="Share of requests answered from each cache, per bucket">
+              <TimeSeriesChart
+                testId="chart-hit-rate"
+                rows={rows}
+                granularity={c.granularity}
+                kind="area"
+                stacked
+                series={[
+                  { key: "exact_hit_rate", label: "Exact", color: EXACT },
+                  { key: "semantic_hit_rate", label: "Semantic", color: SEMANTIC },
+                ]}
+                format={(v) => formatPct(v, 0)}
+              />
+            </Card>
+            <Card title="Hits" subtitle="Answers served from the cache, per bucket">
+              <TimeSeriesChart
+                testId="chart-hits"
+                rows={rows}
+                granularity={c.granularity}
+                kind="bar"
+                stacked
+                series={[
+                  { key: "exact_hits", label: "Exact", color: EXACT },
+                  { key: "semantic_hits", label: "Semantic", color: SEMANTIC },
+                ]}
+                format={formatCount}
+              />
+            </Card>
+            <Card title="Cost avoided" subtitle="Provider cost of the requests the cache answered">
+              <TimeSeriesChart testId="chart-savings" rows={rows} granularity={c.granularity} kind="bar" series={[{ key: "savings_usd", label: "Cost avoided", color: colorAt(2) }]} format={formatUsd} />
+            </Card>
+            <Card title="Upstream time avoided" subtitle="Latency of the provider calls that hits replaced">
+              <TimeSeriesChart testId="chart-saved-ms" rows={rows} granularity={c.granularity} kind="bar" series={[{ key: "saved_ms", label: "Time avoided", color: colorAt(4) }]} format={formatDuration} />
+            </Card>
+            <SimilarityCard c={c} />
+          </>
+        )}
         <BackendsCard live={c.live} />
       </div>
     </div>

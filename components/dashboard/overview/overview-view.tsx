@@ -4,6 +4,7 @@ import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { StatCard } from "@/components/ui/stat-card";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { useDashboardQuery } from "@/components/dashboard/api";
+import { NoTraffic } from "@/components/dashboard/no-traffic";
 import { formatCount, formatMs, formatPct, formatUsd } from "@/lib/dashboard/format";
 import { fillBuckets } from "@/lib/dashboard/series";
 import type { Granularity } from "@/lib/dashboard/ranges";
@@ -53,8 +54,11 @@ function OverviewBody({ o }: { o: OverviewResponse }) {
   const p = o.previous;
   const rows = fillBuckets(o.series, o.from, o.to, o.granularity, ["requests", "errors", "spend_usd", "cache_hits"]);
   const savings = c.cache_savings_usd + c.swap_savings_usd;
+  // Nothing in the range (a fresh install): say how to send a request; the zeros stay, the empty charts go.
+  const empty = c.requests === 0;
   return (
     <div className="space-y-6">
+      {empty && <NoTraffic />}
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <StatCard testId="stat-requests" label="Requests" value={formatCount(c.requests)} current={c.requests} previous={p.requests} goodWhen="neutral" />
         <StatCard testId="stat-spend" label="Spend" value={formatUsd(c.spend_usd)} current={c.spend_usd} previous={p.spend_usd} goodWhen="down" hint={c.unknown_cost_requests > 0 ? `${formatCount(c.unknown_cost_requests)} requests without a price` : undefined} />
@@ -65,37 +69,39 @@ function OverviewBody({ o }: { o: OverviewResponse }) {
         <StatCard testId="stat-p95" label="Latency p95" value={formatMs(c.latency_p95_ms)} current={c.latency_p95_ms} previous={p.latency_p95_ms} goodWhen="down" />
         <StatCard testId="stat-errors" label="Errors" value={`${formatCount(c.errors)} (${formatPct(c.error_rate)})`} current={c.errors} previous={p.errors} goodWhen="down" />
       </div>
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Requests" subtitle="All requests, and those that ended in an error">
-          <TimeSeriesChart testId="chart-requests" rows={rows} granularity={o.granularity} series={[{ key: "requests", label: "Requests" }, { key: "errors", label: "Errors", color: "#e11d48" }]} format={formatCount} />
-        </Card>
-        <Card title="Spend" subtitle="What providers billed, per bucket">
-          <TimeSeriesChart testId="chart-spend" rows={rows} granularity={o.granularity} kind="bar" series={[{ key: "spend_usd", label: "Spend" }]} format={formatUsd} />
-        </Card>
-        <Card title="Cache hits" subtitle="Answers served from the exact or semantic cache">
-          <TimeSeriesChart testId="chart-cache" rows={rows} granularity={o.granularity} series={[{ key: "cache_hits", label: "Cache hits", color: "#059669" }]} format={formatCount} />
-        </Card>
-        <Card title="Tokens" subtitle="Over the range">
-          <dl className="grid grid-cols-2 gap-4 text-sm">
-            <div>
-              <dt className="text-slate-500">Input tokens</dt>
-              <dd className="text-xl font-semibold tabular-nums">{formatCount(c.input_tokens)}</dd>
-            </div>
-            <div>
-              <dt className="text-slate-500">Output tokens</dt>
-              <dd className="text-xl font-semibold tabular-nums">{formatCount(c.output_tokens)}</dd>
-            </div>
-            <div>
-              <dt className="text-slate-500">Semantic hits</dt>
-              <dd className="text-xl font-semibold tabular-nums">{formatCount(c.semantic_hits)}</dd>
-            </div>
-            <div>
-              <dt className="text-slate-500">Requests without a price</dt>
-              <dd className="text-xl font-semibold tabular-nums">{formatCount(c.unknown_cost_requests)}</dd>
-            </div>
-          </dl>
-        </Card>
-      </div>
+      {!empty && (
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="Requests" subtitle="All requests, and those that ended in an error">
+            <TimeSeriesChart testId="chart-requests" rows={rows} granularity={o.granularity} series={[{ key: "requests", label: "Requests" }, { key: "errors", label: "Errors", color: "#e11d48" }]} format={formatCount} />
+          </Card>
+          <Card title="Spend" subtitle="What providers billed, per bucket">
+            <TimeSeriesChart testId="chart-spend" rows={rows} granularity={o.granularity} kind="bar" series={[{ key: "spend_usd", label: "Spend" }]} format={formatUsd} />
+          </Card>
+          <Card title="Cache hits" subtitle="Answers served from the exact or semantic cache">
+            <TimeSeriesChart testId="chart-cache" rows={rows} granularity={o.granularity} series={[{ key: "cache_hits", label: "Cache hits", color: "#059669" }]} format={formatCount} />
+          </Card>
+          <Card title="Tokens" subtitle="Over the range">
+            <dl className="grid grid-cols-2 gap-4 text-sm">
+              <div>
+                <dt className="text-slate-500">Input tokens</dt>
+                <dd className="text-xl font-semibold tabular-nums">{formatCount(c.input_tokens)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Output tokens</dt>
+                <dd className="text-xl font-semibold tabular-nums">{formatCount(c.output_tokens)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Semantic hits</dt>
+                <dd className="text-xl font-semibold tabular-nums">{formatCount(c.semantic_hits)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Requests without a price</dt>
+                <dd className="text-xl font-semibold tabular-nums">{formatCount(c.unknown_cost_requests)}</dd>
+              </div>
+            </dl>
+          </Card>
+        </div>
+      )}
     </div>
   );
 }
