@@ -64,7 +64,7 @@ function TopBar() {
     <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-6 py-3">
       <div className="flex items-center gap-4">
         {showRange && <RangePicker />}
-        <span className="text-xs text-slate-500" title="dashboard.refresh_interval in helix.yaml">
+        <span data-testid="refresh-interval" className="text-xs text-slate-500" title="dashboard.refresh_interval in helix.yaml">
           <span aria-hidden className={`mr-1 inline-block h-2 w-2 rounded-full ${fetching > 0 ? "bg-emerald-500" : "bg-slate-300"}`} />
           Live · every {refreshMs / 1000}s
         </span>
