@@ -40,7 +40,7 @@ async function settled(page: Page): Promise<void> {
 
 test.beforeAll(async () => {
   fake = await startFakeUpstream();
-  helix = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: overviewConfig(), ADMIN: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, HELIX_EMBEDDINGS_OFFLINE: "true" });
+  helix = await startHelix({ ...upstreamEnv(fake), HELIX_CONFIG: overviewConfig(), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, HELIX_EMBEDDINGS_OFFLINE: "true" });
 });
 
 test.afterAll(async () => {
