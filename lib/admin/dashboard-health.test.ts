@@ -1,6 +1,7 @@
 // GET /api/dashboard/health on embedded PGlite with a real session cookie: the vector store is
 // probed live (a store whose ping fails or hangs shows as an error, not as the kind it was given
 // at start-up), and the embedder reports its latest calls (success latency, failure message).
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { encode } from "next-auth/jwt";
@@ -47,7 +48,8 @@ beforeEach(() => {
 });
 
 async function health(): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const token = await encode({ token: { sub: admin.id, email: admin.email, role: admin.role }, secret: dashboardAuthSecret() });
+  // As the sign-in issues it: a session id and the user's session epoch.
+  const token = await encode({ token: { sub: admin.id, email: admin.email, role: admin.role, sid: randomUUID(), epoch: admin.sessionEpoch }, secret: dashboardAuthSecret() });
   const res = await healthRoute(new Request("http://helix.test/api/dashboard/health", { headers: { host: "helix.test", cookie: `${SESSION_COOKIE}=${token}` } }), undefined as never);
   expect(res.status).toBe(200);
   return res.json();
