@@ -1,11 +1,10 @@
 // The log explorer's query on PGlite and on PostgreSQL: every matching row exactly once across
 // pages (also with tiny scan budgets that force short pages), each filter, cursors that survive
 // concurrent inserts, and tampered cursors refused as a 400 naming `cursor`.
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb, type DbHandle } from "@/lib/store/db";
+import { type DbHandle } from "@/lib/store/db";
 import { RequestLogWriter, type RequestLogEntry } from "@/lib/store/request-log";
-import { createTestDatabase, REPO_MIGRATIONS_DIR, tempDir } from "@/lib/store/test-support";
+import { TEST_DATABASES } from "@/lib/store/test-support";
 import { errorResponse, HelixError } from "@/lib/errors";
 import { decodeCursor, encodeCursor, queryRequestLogs, requestLogDetail, namesFor, type LogFilters, type LogQueryOptions, type LogRow } from "./request-log-query";
 
@@ -54,24 +53,7 @@ function expected(pred: (e: RequestLogEntry) => boolean): string[] {
     .map((e) => e.id);
 }
 
-const targets: Array<{ name: string; open: () => Promise<{ h: DbHandle; cleanup: () => Promise<void> }> }> = [
-  {
-    name: "PGlite",
-    open: async () => {
-      const tmp = tempDir();
-      const h = await openDb({ pgliteDir: path.join(tmp.dir, "pgdata"), migrationsDir: REPO_MIGRATIONS_DIR });
-      return { h, cleanup: async () => (await h.close(), tmp.remove()) };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    open: async () => {
-      const d = await createTestDatabase();
-      const h = await openDb({ databaseUrl: d.url, migrationsDir: REPO_MIGRATIONS_DIR });
-      return { h, cleanup: async () => (await h.close(), await d.drop()) };
-    },
-  },
-];
+const targets = TEST_DATABASES;
 
 describe.each(targets)("request log query on $name", ({ open }) => {
   let h: DbHandle;

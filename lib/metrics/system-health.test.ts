@@ -1,12 +1,11 @@
 // System health probes: real PGlite/PostgreSQL and Redis when up, and dead ones reported (not thrown).
 import { readdirSync } from "node:fs";
-import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type DbHandle } from "@/lib/store/db";
 import { RedisKv } from "@/lib/store/kv-redis";
 import { RequestLogWriter, type RequestLogEntry } from "@/lib/store/request-log";
-import { createTestDatabase, REPO_MIGRATIONS_DIR, tempDir } from "@/lib/store/test-support";
+import { REPO_MIGRATIONS_DIR, TEST_DATABASES } from "@/lib/store/test-support";
 import { TEST_REDIS_URL } from "@/test/support/services";
 import { configHash, databaseFacts, instanceFacts, probe, providerHealth, redisFacts } from "./system-health";
 
@@ -82,24 +81,7 @@ function row(i: number, minutesAgo: number, provider: string, status: number, la
   };
 }
 
-const targets: Array<{ name: string; open: () => Promise<{ h: DbHandle; cleanup: () => Promise<void> }> }> = [
-  {
-    name: "PGlite",
-    open: async () => {
-      const tmp = tempDir();
-      const h = await openDb({ pgliteDir: path.join(tmp.dir, "pgdata"), migrationsDir: REPO_MIGRATIONS_DIR });
-      return { h, cleanup: async () => (await h.close(), tmp.remove()) };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    open: async () => {
-      const d = await createTestDatabase();
-      const h = await openDb({ databaseUrl: d.url, migrationsDir: REPO_MIGRATIONS_DIR });
-      return { h, cleanup: async () => (await h.close(), await d.drop()) };
-    },
-  },
-];
+const targets = TEST_DATABASES;
 
 describe.each(targets)("database and providers on $name", ({ open }) => {
   let h: DbHandle;

@@ -1,33 +1,16 @@
 // API users with their team and active key count, on PGlite and PostgreSQL.
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb, type DbHandle } from "./db";
+import { type DbHandle } from "./db";
 import { listApiUsers } from "./api-users";
-import { createTestDatabase, REPO_MIGRATIONS_DIR, tempDir } from "./test-support";
+import { TEST_DATABASES } from "./test-support";
 
-describe.each([
-  {
-    name: "PGlite",
-    open: async () => {
-      const tmp = tempDir();
-      return { h: await openDb({ pgliteDir: path.join(tmp.dir, "pgdata"), migrationsDir: REPO_MIGRATIONS_DIR }), cleanup: async () => tmp.remove() };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    open: async () => {
-      const db = await createTestDatabase();
-      return { h: await openDb({ databaseUrl: db.url, migrationsDir: REPO_MIGRATIONS_DIR }), cleanup: db.drop };
-    },
-  },
-])("listApiUsers on $name", ({ open }) => {
+describe.each(TEST_DATABASES)("listApiUsers on $name", ({ open }) => {
   let h: DbHandle;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
     ({ h, cleanup } = await open());
   });
   afterAll(async () => {
-    await h?.close();
     await cleanup?.();
   });
 

@@ -1,30 +1,12 @@
 // Managing dashboard users (rename, role, password, delete) and the last-admin guard, on PGlite
 // and on PostgreSQL: two admins demoting each other at once must leave one admin.
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
-import { openDb, type DbHandle } from "./db";
+import { type DbHandle } from "./db";
 import { DashboardUserStore, LastAdminError } from "./dashboard-users";
-import { createTestDatabase, REPO_MIGRATIONS_DIR, tempDir } from "./test-support";
+import { TEST_DATABASES } from "./test-support";
 
-const backends: { name: string; open: () => Promise<{ h: DbHandle; cleanup: () => Promise<void> }> }[] = [
-  {
-    name: "PGlite",
-    open: async () => {
-      const tmp = tempDir();
-      const h = await openDb({ pgliteDir: path.join(tmp.dir, "pgdata"), migrationsDir: REPO_MIGRATIONS_DIR });
-      return { h, cleanup: async () => tmp.remove() };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    open: async () => {
-      const db = await createTestDatabase();
-      const h = await openDb({ databaseUrl: db.url, migrationsDir: REPO_MIGRATIONS_DIR });
-      return { h, cleanup: db.drop };
-    },
-  },
-];
+const backends = TEST_DATABASES;
 
 describe.each(backends)("dashboard user management on $name", ({ open }) => {
   let h: DbHandle;
@@ -36,7 +18,6 @@ describe.each(backends)("dashboard user management on $name", ({ open }) => {
     users = new DashboardUserStore(async () => h.prisma);
   });
   afterAll(async () => {
-    await h?.close();
     await cleanup?.();
   });
 

@@ -1,30 +1,14 @@
 // Creating, renaming and deleting teams and API users on PGlite and PostgreSQL: names unique per
 // org (org-less teams included), deletes refused while active keys belong, detaches otherwise.
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeyStore } from "./api-keys";
 import { createApiUser, deleteApiUser, getApiUser, updateApiUser } from "./api-users";
-import { openDb, type DbHandle } from "./db";
+import { type DbHandle } from "./db";
 import { MemoryKv } from "./kv-memory";
 import { TeamStore } from "./teams";
-import { createTestDatabase, REPO_MIGRATIONS_DIR, tempDir } from "./test-support";
+import { TEST_DATABASES } from "./test-support";
 
-describe.each([
-  {
-    name: "PGlite",
-    open: async () => {
-      const tmp = tempDir();
-      return { h: await openDb({ pgliteDir: path.join(tmp.dir, "pgdata"), migrationsDir: REPO_MIGRATIONS_DIR }), cleanup: async () => tmp.remove() };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    open: async () => {
-      const db = await createTestDatabase();
-      return { h: await openDb({ databaseUrl: db.url, migrationsDir: REPO_MIGRATIONS_DIR }), cleanup: db.drop };
-    },
-  },
-])("teams and API users on $name", ({ open }) => {
+describe.each(TEST_DATABASES)("teams and API users on $name", ({ open }) => {
   let h: DbHandle;
   let cleanup: () => Promise<void>;
   const kv = new MemoryKv({ sweepIntervalMs: 0 });
@@ -36,7 +20,6 @@ describe.each([
     keys = new ApiKeyStore({ db: async () => h.prisma, kv: () => kv });
   });
   afterAll(async () => {
-    await h?.close();
     await cleanup?.();
     await kv.close();
   });

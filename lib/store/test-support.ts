@@ -35,6 +35,32 @@ export async function createTestDatabase(baseUrl = TEST_DATABASE_URL): Promise<{
 /** The repository's migrations directory. */
 export const REPO_MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
 
+export interface TestDatabase {
+  name: "PGlite" | "PostgreSQL";
+  /** A migrated, empty database; `cleanup` closes the handle and removes the database. */
+  open: () => Promise<{ h: DbHandle; cleanup: () => Promise<void> }>;
+}
+
+/** Both backends a store test runs on (`describe.each(TEST_DATABASES)("… on $name", …)`). */
+export const TEST_DATABASES: TestDatabase[] = [
+  {
+    name: "PGlite",
+    open: async () => {
+      const tmp = tempDir();
+      const h = await openDb({ pgliteDir: path.join(tmp.dir, "pgdata"), migrationsDir: REPO_MIGRATIONS_DIR });
+      return { h, cleanup: async () => (await h.close(), tmp.remove()) };
+    },
+  },
+  {
+    name: "PostgreSQL",
+    open: async () => {
+      const d = await createTestDatabase();
+      const h = await openDb({ databaseUrl: d.url, migrationsDir: REPO_MIGRATIONS_DIR });
+      return { h, cleanup: async () => (await h.close(), await d.drop()) };
+    },
+  },
+];
+
 export interface TwoInstances {
   /** Two independent connections to one fresh database, as two gateway instances would have. */
   dbA: DbHandle;
