@@ -51,6 +51,8 @@ test("a secret left at its template placeholder stops the server at start, namin
 });
 
 test("embedded mode keeps its data across a restart", async () => {
+  // Two cold starts of the embedded database (each up to ~25 s on a loaded 2-core machine).
+  test.setTimeout(150_000);
   const dataDir = mkdtempSync(path.join(tmpdir(), "helix-restart-"));
   const env = { OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-fake", MASTER_KEY: "sk-master-restart", HELIX_DATA_DIR: dataDir };
   const first = await startHelix(env);
