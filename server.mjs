@@ -94,8 +94,11 @@ const server = createServer((req, res) => {
     void listenerFor(handler)(req, res);
   } else {
     // The TCP peer, for what only this machine may do (lib/http/peer.ts): set here, never trusted
-    // from the client. (The fast path serves only the gateway, which does not read it.)
-    req.headers["x-helix-peer"] = req.socket.remoteAddress ?? "";
+    // from the client. A request that came through a proxy (it says who it forwards) is not local,
+    // even when the proxy itself connects over loopback. (The fast path serves only the gateway,
+    // which does not read it.)
+    const h = req.headers;
+    h["x-helix-peer"] = h["x-forwarded-for"] || h.forwarded || h["x-real-ip"] ? "proxied" : (req.socket.remoteAddress ?? "");
     void nextHandler(req, res);
   }
 });

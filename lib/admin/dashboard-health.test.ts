@@ -49,7 +49,7 @@ beforeEach(() => {
 
 async function health(): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   // As the sign-in issues it: a session id and the user's session epoch.
-  const token = await encode({ token: { sub: admin.id, email: admin.email, role: admin.role, sid: randomUUID(), epoch: admin.sessionEpoch }, secret: dashboardAuthSecret() });
+  const token = await encode({ token: { sub: admin.id, email: admin.email, role: admin.role, sid: randomUUID(), authAt: Math.floor(Date.now() / 1000), epoch: admin.sessionEpoch }, secret: dashboardAuthSecret() });
   const res = await healthRoute(new Request("http://helix.test/api/dashboard/health", { headers: { host: "helix.test", cookie: `${SESSION_COOKIE}=${token}` } }), undefined as never);
   expect(res.status).toBe(200);
   return res.json();

@@ -40,7 +40,7 @@ afterAll(async () => {
 async function cookieFor(u: DashboardUser | null): Promise<Record<string, string>> {
   if (!u) return {};
   // As the sign-in issues it: a session id and the user's session epoch.
-  const token = await encode({ token: { sub: u.id, email: u.email, role: u.role, sid: randomUUID(), epoch: u.sessionEpoch }, secret: dashboardAuthSecret() });
+  const token = await encode({ token: { sub: u.id, email: u.email, role: u.role, sid: randomUUID(), authAt: Math.floor(Date.now() / 1000), epoch: u.sessionEpoch }, secret: dashboardAuthSecret() });
   return { cookie: `${SESSION_COOKIE}=${token}` };
 }
 

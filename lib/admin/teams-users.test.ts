@@ -56,7 +56,7 @@ type Json = Record<string, any>;
 
 async function authHeaders(as: As): Promise<Record<string, string>> {
   if (as === "master") return { authorization: `Bearer ${MASTER}` };
-  const token = await encode({ token: { sub: as.id, email: as.email, role: as.role, sid: randomUUID(), epoch: as.sessionEpoch }, secret: dashboardAuthSecret() });
+  const token = await encode({ token: { sub: as.id, email: as.email, role: as.role, sid: randomUUID(), authAt: Math.floor(Date.now() / 1000), epoch: as.sessionEpoch }, secret: dashboardAuthSecret() });
   return { cookie: `${SESSION_COOKIE}=${token}`, origin: "http://helix.test" };
 }
 

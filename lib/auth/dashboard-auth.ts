@@ -16,10 +16,10 @@ import { dashboardAuthSecret } from "./auth-secret";
 import { clearLoginAttempts, clientAddress, countLoginAttempt, LoginRateLimitedError } from "./login-rate-limit";
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./password";
 import { readDashboardToken, readDashboardTokenFromCookies } from "./session-token";
-import { revokeSession, sessionIsCurrent } from "./session-state";
+import { revokeSession, SESSION_MAX_AGE_SECONDS, sessionIsCurrent } from "./session-state";
 import { admitOidcUser, oidcProvider } from "./oidc";
 
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+export { SESSION_MAX_AGE_SECONDS };
 
 export interface DashboardSessionUser {
   id: string;
@@ -110,8 +110,12 @@ export function dashboardAuthOptions(): NextAuthOptions {
           token.role = u.role;
           token.epoch = u.sessionEpoch;
         }
-        // A fresh id per sign-in, kept when next-auth re-issues the cookie: sign-out revokes it.
-        if (user) token.sid = randomUUID();
+        // A fresh id and sign-in time per sign-in, kept when next-auth re-issues the cookie: sign-out
+        // revokes the id, and the session ends SESSION_MAX_AGE_SECONDS after the sign-in time.
+        if (user) {
+          token.sid = randomUUID();
+          token.authAt = Math.floor(Date.now() / 1000);
+        }
         return token;
       },
       session({ session, token }) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resetEnvForTests } from "@/lib/env";
 import { isLoopbackPeer, PEER_HEADER } from "./peer";
 
 const h = (peer?: string) => new Headers(peer === undefined ? {} : { [PEER_HEADER]: peer });
@@ -14,7 +15,19 @@ describe("isLoopbackPeer", () => {
     }
   });
 
-  it("counts a request not stamped by server.mjs (next dev) as local", () => {
-    expect(isLoopbackPeer(h())).toBe(true);
+  it("refuses a request a proxy forwarded, even over loopback", () => {
+    expect(isLoopbackPeer(h("proxied"))).toBe(false);
+  });
+
+  it("counts a request not stamped by server.mjs as local outside production only (next dev, not next start)", () => {
+    expect(isLoopbackPeer(h())).toBe(true); // vitest: NODE_ENV=test
+    (process.env as Record<string, string>).NODE_ENV = "production";
+    resetEnvForTests();
+    try {
+      expect(isLoopbackPeer(h())).toBe(false);
+    } finally {
+      (process.env as Record<string, string>).NODE_ENV = "test";
+      resetEnvForTests();
+    }
   });
 });

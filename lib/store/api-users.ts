@@ -116,7 +116,8 @@ export async function updateApiUser(db: PrismaClient, id: string, patch: ApiUser
  */
 export async function deleteApiUser(db: PrismaClient, id: string): Promise<ApiUserDeleted | ApiUserRefusal | null> {
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id }, select: { id: true, externalId: true } });
+    // Row-locked, as a team's delete is (lib/store/teams.ts): no key can join the user meanwhile.
+    const [user] = await tx.$queryRaw<Array<{ id: string; externalId: string }>>`SELECT id, external_id AS "externalId" FROM users WHERE id = ${id} FOR UPDATE`;
     if (!user) return null;
     const activeKeys = await tx.apiKey.count({ where: { userId: id, revokedAt: null } });
     if (activeKeys > 0) return { refused: "has_keys" as const, externalId: user.externalId, activeKeys };

@@ -142,7 +142,9 @@ export class TeamStore {
   async remove(id: string): Promise<TeamDeleted | TeamConflict | null> {
     const db = await this.db();
     return db.$transaction(async (tx) => {
-      const team = await tx.team.findUnique({ where: { id }, select: { id: true, name: true } });
+      // Row-locked: a key being created in this team meanwhile waits on its foreign key, then fails,
+      // instead of committing between the count and the delete and being detached, still active.
+      const [team] = await tx.$queryRaw<Array<{ id: string; name: string }>>`SELECT id, name FROM teams WHERE id = ${id} FOR UPDATE`;
       if (!team) return null;
       const activeKeys = await tx.apiKey.count({ where: { teamId: id, revokedAt: null } });
       if (activeKeys > 0) return { conflict: "has_keys" as const, name: team.name, activeKeys };
