@@ -95,6 +95,17 @@ async function scrape(): Promise<Sample[]> {
 
 const total = (samples: Sample[], name: string, where: Record<string, string> = {}) =>
   samples.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+/** Scrapes until `helix_requests_total` reaches `n` (accounting runs after each response) and returns that scrape. */
+async function scrapeWhenCounted(n: number): Promise<Sample[]> {
+  let m: Sample[] = [];
+  await expect
+    .poll(async () => {
+      m = await scrape();
+      return total(m, "helix_requests_total");
+    }, { timeout: 15_000 })
+    .toBe(n);
+  return m;
+}
 const has = (samples: Sample[], name: string) => samples.some((s) => s.name === name);
 const count = (pred: (s: Sent) => boolean) => sent.filter(pred).length;
 
@@ -176,13 +187,7 @@ test("/metrics exposes every family with the values of the traffic sent, and /he
   note("embeddings", embResponse.status, embResponse.headers, emb.usage);
 
   // Accounting runs after each response: wait until every request is counted.
-  let m: Sample[] = [];
-  await expect
-    .poll(async () => {
-      m = await scrape();
-      return total(m, "helix_requests_total");
-    }, { timeout: 15_000 })
-    .toBe(sent.length);
+  const m = await scrapeWhenCounted(sent.length);
 
   // Requests by endpoint, status and cache status, exactly.
   const groups = new Map<string, number>();
@@ -324,13 +329,7 @@ test("a model swap's saving is counted as helix_savings_usd_total{kind=\"swap\"}
     .withResponse();
   expect(response.headers.get("x-helix-swap")).toBe("short-on-mini");
   expect(response.headers.get("x-helix-model")).toBe("gpt-4o-mini");
-  let m: Sample[] = [];
-  await expect
-    .poll(async () => {
-      m = await scrape();
-      return total(m, "helix_requests_total");
-    }, { timeout: 15_000 })
-    .toBe(requestsBefore + 1);
+  const m = await scrapeWhenCounted(requestsBefore + 1);
   // The saving is priced against the requested model: gpt-4o (2.5 / 10 per Mtok) minus gpt-4o-mini.
   const { prompt_tokens: p, completion_tokens: c } = data.usage!;
   const savedMicros = Math.ceil(p * 2.5 + c * 10 - 1e-9) - micros(p, c);

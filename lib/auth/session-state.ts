@@ -27,8 +27,9 @@ function sessionEnd(claims: SessionClaims): number | null {
 
 /** Marks a session as signed out until its absolute end, after which it is refused anyway. */
 export async function revokeSession(claims: SessionClaims, now = Date.now()): Promise<void> {
-  if (typeof claims.sid !== "string") return;
-  const end = sessionEnd(claims) ?? now / 1000 + SESSION_MAX_AGE_SECONDS;
+  const end = sessionEnd(claims);
+  // Without an id or a sign-in time the session is refused anyway (sessionIsCurrent).
+  if (typeof claims.sid !== "string" || end === null) return;
   const ttl = Math.max(1, Math.ceil(end - now / 1000) + 60);
   await getKv().set(revokedKey(claims.sid), "1", ttl);
 }
